@@ -1,0 +1,90 @@
+package dev.runnel.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.Txn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One read of the {@code log} database: seek to the batch containing an offset, copy whole batches out, verified. */
+final class BatchScan {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchScan.class);
+
+  private final Path dir;
+  private final Dbi<ByteBuffer> log;
+
+  BatchScan(Path dir, Dbi<ByteBuffer> log) {
+    this.dir = dir;
+    this.log = log;
+  }
+
+  /** The caller checked logStartOffset <= offset < nextOffset, so a batch containing offset exists. */
+  List<StoredBatch> read(Txn<ByteBuffer> txn, long offset, int maxBytes) {
+    try (Cursor<ByteBuffer> cursor = log.openCursor(txn)) {
+      seekToBatchContaining(cursor, offset);
+      List<StoredBatch> batches = new ArrayList<>();
+      long totalBytes = 0;
+      do {
+        int valueBytes = cursor.val().remaining();
+        if (!batches.isEmpty() && totalBytes + valueBytes > maxBytes) {
+          break;
+        }
+        StoredBatch batch = copyVerified(Keys.decodeLong(cursor.key()), cursor.val());
+        if (batches.isEmpty() && batch.header().lastOffset() < offset) {
+          throw new IllegalStateException("partition log " + dir + ": batch at " + batch.header().baseOffset()
+              + " ends at " + batch.header().lastOffset() + ", no batch holds offset " + offset);
+        }
+        batches.add(batch);
+        totalBytes += valueBytes;
+      } while (totalBytes < maxBytes && cursor.next());
+      return batches;
+    }
+  }
+
+  /** Positions the cursor on the greatest key <= offset: MDB_SET_RANGE finds the least key >= offset. */
+  private void seekToBatchContaining(Cursor<ByteBuffer> cursor, long offset) {
+    boolean found;
+    if (!cursor.get(Keys.readKey(offset), GetOp.MDB_SET_RANGE)) {
+      found = cursor.last();
+    } else if (Keys.decodeLong(cursor.key()) > offset) {
+      found = cursor.prev();
+    } else {
+      found = true;
+    }
+    if (!found) {
+      throw new IllegalStateException("partition log " + dir + " has no batch at or before offset " + offset);
+    }
+  }
+
+  /** Copies the value out of the map (it is only valid while the txn is open) after checking it is intact. */
+  private StoredBatch copyVerified(long key, ByteBuffer value) {
+    ByteBuffer stored = value.duplicate();
+    BatchHeader header;
+    try {
+      header = BatchHeader.readFrom(stored);
+    } catch (CorruptBatchException e) {
+      throw corrupt(key, e.getMessage());
+    }
+    if (header.baseOffset() != key) {
+      throw corrupt(key, "header says base offset " + header.baseOffset());
+    }
+    int payloadCrc = Crc32c.of(stored);
+    if (payloadCrc != header.crc32c()) {
+      throw corrupt(key, "CRC32C of the payload is " + Integer.toHexString(payloadCrc) + ", header says "
+          + Integer.toHexString(header.crc32c()));
+    }
+    ByteBuffer payload = ByteBuffer.allocate(stored.remaining()).put(stored).flip();
+    return new StoredBatch(header, payload.asReadOnlyBuffer());
+  }
+
+  private CorruptBatchException corrupt(long baseOffset, String detail) {
+    String message = "partition log " + dir + ": stored batch at base offset " + baseOffset + " is corrupt: " + detail;
+    LOG.warn(message);
+    return new CorruptBatchException(message);
+  }
+}
