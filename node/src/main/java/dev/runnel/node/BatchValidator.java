@@ -1,0 +1,155 @@
+package dev.runnel.node;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import dev.runnel.proto.Errors;
+import dev.runnel.proto.Partitioning;
+import dev.runnel.proto.internal.AppendBatchCommand;
+import dev.runnel.proto.internal.OpaqueRecordBatch;
+import dev.runnel.proto.v1.Codec;
+import dev.runnel.proto.v1.ErrorReason;
+import dev.runnel.proto.v1.Record;
+import dev.runnel.proto.v1.RecordSet;
+import dev.runnel.storage.Crc32c;
+import io.grpc.Status;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Checks a produced batch before it goes to Raft and turns it into the Raft entry. The records
+ * stay opaque bytes: the only per-record work is counting the top-level entries of an
+ * uncompressed record set (skipping over each, no decoding), so a batch that lies about its
+ * record count cannot corrupt offsets.
+ */
+public final class BatchValidator {
+  /** Tag of RecordSet.records: field number shifted over the length-delimited wire type. */
+  private static final int RECORD_SET_RECORDS_TAG =
+      (RecordSet.RECORDS_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  private BatchValidator() {}
+
+  /** The Raft entry for a valid batch; throws RunnelError otherwise. */
+  public static AppendBatchCommand toCommand(
+      String topic, OpaqueRecordBatch batch, int maxMessageBytes, long nowMs) {
+    ByteString payload = payloadOf(batch);
+    int sizeBytes = payload.size();
+    if (sizeBytes > maxMessageBytes) {
+      throw new RunnelError(
+          ErrorReason.RECORD_TOO_LARGE,
+          Status.Code.INVALID_ARGUMENT,
+          "the batch is "
+              + sizeBytes
+              + " bytes; topic '"
+              + topic
+              + "' accepts at most max.message.bytes="
+              + maxMessageBytes,
+          Map.of(Errors.MAX_MESSAGE_BYTES, Integer.toString(maxMessageBytes)));
+    }
+    if (batch.getRecordCount() < 1) {
+      throw RunnelError.invalidRequest("record_count must be >= 1, got " + batch.getRecordCount());
+    }
+    if (batch.getCodec() == Codec.CODEC_NONE) {
+      int counted = countRecords(payload);
+      if (counted != batch.getRecordCount()) {
+        throw RunnelError.invalidRequest(
+            "record_count is " + batch.getRecordCount() + " but the batch holds " + counted + " records");
+      }
+    }
+    int crc = Crc32c.of(payload.asReadOnlyByteBuffer());
+    if (batch.hasCrc32C() && batch.getCrc32C() != crc) {
+      throw new RunnelError(
+          ErrorReason.CORRUPT_BATCH,
+          Status.Code.INVALID_ARGUMENT,
+          String.format(
+              "the batch's crc32c is %08x but its records hash to %08x: corrupted in transit?",
+              batch.getCrc32C(), crc));
+    }
+    long firstTs = batch.getFirstTimestampMs() > 0 ? batch.getFirstTimestampMs() : nowMs;
+    long maxTs = batch.getMaxTimestampMs() > 0 ? batch.getMaxTimestampMs() : nowMs;
+    return AppendBatchCommand.newBuilder()
+        .setRecordCount(batch.getRecordCount())
+        .setFirstTimestampMs(firstTs)
+        .setMaxTimestampMs(Math.max(firstTs, maxTs))
+        .setProducerId(batch.getProducerId())
+        .setProducerEpoch(batch.getProducerEpoch())
+        .setBaseSequence(batch.getBaseSequence())
+        .setCodec(batch.getCodecValue())
+        .setCrc32C(crc)
+        .setAppendTimeMs(nowMs)
+        .setPayload(payload)
+        .build();
+  }
+
+  /** Field 15 (uncompressed records) or 16 (compressed), exactly one of them. */
+  static ByteString payloadOf(OpaqueRecordBatch batch) {
+    boolean plain = batch.getCodec() == Codec.CODEC_NONE;
+    if (batch.getCodec() == Codec.UNRECOGNIZED) {
+      throw RunnelError.invalidRequest("unknown codec " + batch.getCodecValue());
+    }
+    ByteString payload = plain ? batch.getRecords() : batch.getCompressedRecords();
+    ByteString other = plain ? batch.getCompressedRecords() : batch.getRecords();
+    if (!other.isEmpty()) {
+      throw RunnelError.invalidRequest(
+          plain
+              ? "codec NONE but compressed_records is set"
+              : "a compressed batch must carry compressed_records, not records");
+    }
+    if (payload.isEmpty()) {
+      throw RunnelError.invalidRequest("the batch has no records");
+    }
+    return payload;
+  }
+
+  private static int countRecords(ByteString recordSet) {
+    try {
+      CodedInputStream in = recordSet.newCodedInput();
+      int count = 0;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == RECORD_SET_RECORDS_TAG) {
+          count++;
+        }
+        in.skipField(tag);
+      }
+      return count;
+    } catch (IOException e) {
+      throw RunnelError.invalidRequest("the batch's records are not a valid RecordSet: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The partition for a batch produced without one: all records keyed alike → murmur2(key) %
+   * partitions; no keys → {@code roundRobin}; mixed keys → refused. Only used on this fallback
+   * path (plain gRPC clients); SDKs choose partitions themselves.
+   */
+  public static int choosePartition(OpaqueRecordBatch batch, int partitions, int roundRobin) {
+    if (batch.getCodec() != Codec.CODEC_NONE) {
+      throw RunnelError.invalidRequest("a compressed batch must name its partition");
+    }
+    RecordSet records;
+    try {
+      records = RecordSet.parseFrom(batch.getRecords());
+    } catch (IOException e) {
+      throw RunnelError.invalidRequest("the batch's records are not a valid RecordSet: " + e.getMessage());
+    }
+    ByteString key = null;
+    boolean unkeyed = false;
+    for (Record r : records.getRecordsList()) {
+      if (!r.hasKey()) {
+        unkeyed = true;
+      } else if (key == null) {
+        key = r.getKey();
+      } else if (!key.equals(r.getKey())) {
+        throw RunnelError.invalidRequest(
+            "a batch without a partition must hold records of one key, or no keys; set partition");
+      }
+    }
+    if (key != null && unkeyed) {
+      throw RunnelError.invalidRequest(
+          "a batch without a partition must not mix keyed and unkeyed records; set partition");
+    }
+    return key == null
+        ? Math.floorMod(roundRobin, partitions)
+        : Partitioning.partitionForKey(key.toByteArray(), partitions);
+  }
+}

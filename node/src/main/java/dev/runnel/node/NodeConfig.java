@@ -1,0 +1,156 @@
+package dev.runnel.node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * A node's configuration: a properties file plus overrides (command-line flags), checked at
+ * start-up. Every key has a default, every bound is validated with a message naming the key, and
+ * unknown keys are refused (a typo must not silently fall back to a default).
+ */
+public final class NodeConfig {
+  /** Every key the node understands, with its default and meaning (the configuration reference). */
+  public static final Map<String, String[]> KEYS = keys();
+
+  private final Map<String, String> values;
+
+  private NodeConfig(Map<String, String> values) {
+    this.values = values;
+  }
+
+  private static Map<String, String[]> keys() {
+    Map<String, String[]> k = new LinkedHashMap<>();
+    k.put("node.id", new String[] {"1", "this node's id (>= 0), unique in the cluster"});
+    k.put("host", new String[] {"127.0.0.1", "address the node listens on and advertises"});
+    k.put("grpc.port", new String[] {"9400", "client gRPC port (0 = pick a free port)"});
+    k.put("raft.port", new String[] {"9401", "Raft (Ratis) port between nodes (0 = pick)"});
+    k.put("http.port", new String[] {"9402", "HTTP admin port: /health /ready /metrics (0 = pick)"});
+    k.put("data.dir", new String[] {"./data", "where the node keeps its Raft logs and partitions"});
+    k.put(
+        "message.max.bytes",
+        new String[] {
+          "1048576", "largest batch a topic may accept; default of topic max.message.bytes"
+        });
+    k.put("topic.partitions.max", new String[] {"512", "most partitions one topic may have"});
+    k.put("produce.timeout.ms", new String[] {"30000", "how long a produce waits for its commit"});
+    k.put("fetch.max.bytes", new String[] {"67108864", "upper bound of one fetch/stream message"});
+    k.put("fetch.max.wait.ms", new String[] {"30000", "upper bound of a fetch long poll"});
+    k.put("subscribe.streams.max", new String[] {"1024", "most concurrent Subscribe streams"});
+    k.put(
+        "log.map.size.initial.bytes",
+        new String[] {"67108864", "initial LMDB map size of a partition (grows by doubling)"});
+    k.put(
+        "log.map.size.max.bytes",
+        new String[] {"68719476736", "largest LMDB map of a partition; beyond it writes are refused"});
+    k.put(
+        "log.disk.free.min.bytes",
+        new String[] {"268435456", "writes are refused when the disk would keep less free"});
+    k.put("raft.election.timeout.min.ms", new String[] {"1000", "Raft election timeout, lower"});
+    k.put("raft.election.timeout.max.ms", new String[] {"2000", "Raft election timeout, upper"});
+    k.put(
+        "raft.snapshot.every.entries",
+        new String[] {"4096", "take a snapshot (and purge the Raft log) after this many entries"});
+    k.put("shutdown.grace.ms", new String[] {"10000", "how long SIGTERM waits for in-flight calls"});
+    return java.util.Collections.unmodifiableMap(k);
+  }
+
+  /** Defaults overridden by {@code overrides}. */
+  public static NodeConfig of(Map<String, String> overrides) {
+    Map<String, String> values = new TreeMap<>();
+    KEYS.forEach((key, spec) -> values.put(key, spec[0]));
+    overrides.forEach(
+        (key, value) -> {
+          if (!KEYS.containsKey(key)) {
+            throw new IllegalArgumentException(
+                "unknown config key '" + key + "' (known: " + String.join(", ", KEYS.keySet()) + ")");
+          }
+          values.put(key, value.trim());
+        });
+    NodeConfig config = new NodeConfig(values);
+    config.validate();
+    return config;
+  }
+
+  /** The file's settings, then {@code overrides} on top. */
+  public static NodeConfig load(Path file, Map<String, String> overrides) throws IOException {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      props.load(in);
+    }
+    Map<String, String> merged = new LinkedHashMap<>();
+    props.stringPropertyNames().forEach(k -> merged.put(k, props.getProperty(k)));
+    merged.putAll(overrides);
+    return of(merged);
+  }
+
+  private void validate() {
+    intIn("node.id", 0, Integer.MAX_VALUE);
+    for (String port : new String[] {"grpc.port", "raft.port", "http.port"}) {
+      intIn(port, 0, 65535);
+    }
+    if (string("host").isEmpty()) {
+      throw new IllegalArgumentException("host must not be empty");
+    }
+    intIn("message.max.bytes", 1024, 64 << 20);
+    intIn("topic.partitions.max", 1, 100_000);
+    intIn("produce.timeout.ms", 100, 600_000);
+    intIn("fetch.max.bytes", 1024, 256 << 20);
+    intIn("fetch.max.wait.ms", 0, 600_000);
+    intIn("subscribe.streams.max", 1, 1_000_000);
+    longIn("log.map.size.initial.bytes", 1 << 20, Long.MAX_VALUE);
+    longIn("log.map.size.max.bytes", longValue("log.map.size.initial.bytes"), Long.MAX_VALUE);
+    longIn("log.disk.free.min.bytes", 1, Long.MAX_VALUE);
+    intIn("raft.election.timeout.min.ms", 50, 600_000);
+    intIn("raft.election.timeout.max.ms", intValue("raft.election.timeout.min.ms") + 1, 600_000);
+    longIn("raft.snapshot.every.entries", 16, Long.MAX_VALUE);
+    intIn("shutdown.grace.ms", 0, 600_000);
+  }
+
+  private void intIn(String key, long min, long max) {
+    longIn(key, min, max);
+  }
+
+  private void longIn(String key, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(values.get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + values.get(key) + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          key + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
+  public String string(String key) {
+    String value = values.get(key);
+    if (value == null) {
+      throw new IllegalStateException("no config key " + key);
+    }
+    return value;
+  }
+
+  public int intValue(String key) {
+    return Integer.parseInt(string(key));
+  }
+
+  public long longValue(String key) {
+    return Long.parseLong(string(key));
+  }
+
+  public Path dataDir() {
+    return Path.of(string("data.dir"));
+  }
+
+  /** All effective values, for the start-up log. */
+  public Map<String, String> values() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+}

@@ -1,0 +1,175 @@
+package dev.runnel.node;
+
+import dev.runnel.node.grpc.Subscriptions;
+import dev.runnel.node.metrics.NodeMetrics;
+import dev.runnel.proto.internal.ControllerCommand;
+import dev.runnel.proto.internal.ControllerResult;
+import dev.runnel.proto.v1.ErrorReason;
+import dev.runnel.raft.RaftHost;
+import dev.runnel.raft.RaftIds;
+import dev.runnel.raft.RaftMessages;
+import io.grpc.Status;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** What the gRPC services share: the node's parts and limits. Built once by {@link RunnelNode}. */
+public final class NodeContext {
+  private final NodeConfig config;
+  private final String clusterId;
+  private final RaftHost raft;
+  private final PartitionDirectory directory;
+  private final Reconciler reconciler;
+  private final NodeMetrics metrics;
+  private final TopicRules topicRules;
+  private final Subscriptions subscriptions;
+  private final ExecutorService readExecutor;
+  private volatile int grpcPort;
+
+  NodeContext(
+      NodeConfig config,
+      String clusterId,
+      RaftHost raft,
+      PartitionDirectory directory,
+      Reconciler reconciler,
+      NodeMetrics metrics,
+      ExecutorService readExecutor) {
+    this.config = config;
+    this.clusterId = clusterId;
+    this.raft = raft;
+    this.directory = directory;
+    this.reconciler = reconciler;
+    this.metrics = metrics;
+    this.readExecutor = readExecutor;
+    this.topicRules =
+        new TopicRules(config.intValue("message.max.bytes"), config.intValue("topic.partitions.max"));
+    this.subscriptions =
+        new Subscriptions(config.intValue("subscribe.streams.max"), readExecutor, metrics);
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public String clusterId() {
+    return clusterId;
+  }
+
+  public int nodeId() {
+    return config.intValue("node.id");
+  }
+
+  /** The port clients reach this node on (the bound one when the config says 0). */
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  void grpcPort(int port) {
+    grpcPort = port;
+  }
+
+  public RaftHost raft() {
+    return raft;
+  }
+
+  public PartitionDirectory directory() {
+    return directory;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  public TopicRules topicRules() {
+    return topicRules;
+  }
+
+  public Subscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  /** Runs reads that waited for data (long polls, subscriptions): never the Raft apply thread. */
+  public ExecutorService readExecutor() {
+    return readExecutor;
+  }
+
+  public long produceTimeoutMs() {
+    return config.intValue("produce.timeout.ms");
+  }
+
+  public long fetchWaitMaxMs() {
+    return config.intValue("fetch.max.wait.ms");
+  }
+
+  public int fetchBytesMax() {
+    return config.intValue("fetch.max.bytes");
+  }
+
+  /**
+   * Commits a command through the controller group. Completes with the applied result, or fails
+   * with the RunnelError the controller answered (e.g. TOPIC_ALREADY_EXISTS).
+   */
+  public CompletableFuture<ControllerResult> submitController(ControllerCommand command) {
+    return raft.submit(RaftIds.CONTROLLER_GROUP, RaftMessages.of(command))
+        .orTimeout(produceTimeoutMs(), TimeUnit.MILLISECONDS)
+        .thenApply(
+            reply -> {
+              ControllerResult result;
+              try {
+                result = ControllerResult.parseFrom(RaftMessages.bytes(reply));
+              } catch (IOException e) {
+                throw new IllegalStateException("undecodable controller reply", e);
+              }
+              if (!result.getErrorReason().isEmpty()) {
+                ErrorReason reason = ErrorReason.valueOf(result.getErrorReason());
+                throw new CompletionException(
+                    new RunnelError(reason, codeOf(reason), result.getErrorMessage()));
+              }
+              return result;
+            });
+  }
+
+  /** Waits until the partitions of every topic are open on this node and led. */
+  public CompletableFuture<Void> awaitPartitionsReady(String topic) {
+    return reconciler
+        .reconcileSoon()
+        .thenCompose(ignored -> awaitLeaders(topic, System.nanoTime()));
+  }
+
+  private CompletableFuture<Void> awaitLeaders(String topic, long startNs) {
+    var record = directory.metadata().topic(topic);
+    if (record.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    boolean ready = true;
+    for (int p = 0; p < record.get().getPartitions() && ready; p++) {
+      PartitionHandle handle = directory.find(record.get(), p);
+      ready = handle != null && raft.leadsAndCaughtUp(handle.groupId());
+    }
+    if (ready) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (System.nanoTime() - startNs > TimeUnit.MILLISECONDS.toNanos(produceTimeoutMs())) {
+      return CompletableFuture.failedFuture(
+          RunnelError.unavailable("the partitions of '" + topic + "' did not elect leaders in time"));
+    }
+    // Elections on one node take a few hundred milliseconds; check again shortly.
+    return CompletableFuture.supplyAsync(
+            () -> null, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS, readExecutor))
+        .thenCompose(ignored -> awaitLeaders(topic, startNs));
+  }
+
+  private static Status.Code codeOf(ErrorReason reason) {
+    switch (reason) {
+      case TOPIC_ALREADY_EXISTS:
+        return Status.Code.ALREADY_EXISTS;
+      case UNKNOWN_TOPIC:
+      case UNKNOWN_PARTITION:
+        return Status.Code.NOT_FOUND;
+      default:
+        return Status.Code.FAILED_PRECONDITION;
+    }
+  }
+}

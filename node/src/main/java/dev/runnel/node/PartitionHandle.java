@@ -1,0 +1,72 @@
+package dev.runnel.node;
+
+import dev.runnel.storage.PartitionLog;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.protocol.RaftGroupId;
+
+/**
+ * A partition hosted on this node: its Raft group, its local log, and a signal that fires after
+ * every append so long polls and subscribers wake without polling.
+ */
+public final class PartitionHandle {
+  private final String topic;
+  private final int partition;
+  private final RaftGroupId groupId;
+  private final PartitionLog log;
+  private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
+  private volatile boolean closed;
+
+  PartitionHandle(String topic, int partition, RaftGroupId groupId, PartitionLog log) {
+    this.topic = topic;
+    this.partition = partition;
+    this.groupId = groupId;
+    this.log = log;
+    log.setAppendListener(ignoredNextOffset -> signalAppend());
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  public RaftGroupId groupId() {
+    return groupId;
+  }
+
+  public PartitionLog log() {
+    return log;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  /**
+   * A future completed by the next append (or when the partition goes away). Take it BEFORE
+   * checking the log for data: an append between the check and the wait then still wakes you.
+   * Dependents must run asynchronously: completion happens on the Raft apply thread.
+   */
+  public CompletableFuture<Void> nextAppend() {
+    return nextAppend;
+  }
+
+  private void signalAppend() {
+    CompletableFuture<Void> fired = nextAppend;
+    nextAppend = new CompletableFuture<>();
+    fired.complete(null);
+  }
+
+  /** The partition is being removed: wake every waiter so it notices. */
+  void close() {
+    closed = true;
+    signalAppend();
+  }
+
+  @Override
+  public String toString() {
+    return topic + "-" + partition;
+  }
+}

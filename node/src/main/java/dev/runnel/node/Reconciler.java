@@ -1,0 +1,114 @@
+package dev.runnel.node;
+
+import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.raft.ClusterMetadata;
+import dev.runnel.raft.PartitionStateMachine;
+import dev.runnel.raft.RaftHost;
+import dev.runnel.raft.RaftIds;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the Raft groups this node hosts match the metadata: opens a group for every partition of
+ * every topic, removes (and deletes) groups whose topic is gone. It runs on its own single thread,
+ * triggered after each topic change and once at start-up, so group lifecycle never blocks the
+ * controller's apply thread. On one node every partition is hosted here; placement across nodes
+ * comes with the cluster.
+ */
+final class Reconciler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final RaftHost raft;
+  private final ClusterMetadata metadata;
+  private final PartitionDirectory directory;
+  private final ExecutorService thread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "runnel-reconciler");
+            t.setDaemon(true);
+            return t;
+          });
+
+  Reconciler(RaftHost raft, ClusterMetadata metadata, PartitionDirectory directory) {
+    this.raft = raft;
+    this.metadata = metadata;
+    this.directory = directory;
+  }
+
+  /** Schedules a pass; the future completes when a pass that started after this call is done. */
+  CompletableFuture<Void> reconcileSoon() {
+    return CompletableFuture.runAsync(this::reconcile, thread);
+  }
+
+  private void reconcile() {
+    Map<RaftGroupId, PartitionDirectory.Key> desired = new HashMap<>();
+    Map<RaftGroupId, TopicRecord> topicOf = new HashMap<>();
+    for (TopicRecord topic : metadata.topics().values()) {
+      for (int p = 0; p < topic.getPartitions(); p++) {
+        RaftGroupId id = RaftIds.partitionGroup(topic.getTopicId(), p);
+        desired.put(id, new PartitionDirectory.Key(topic.getTopicId(), p));
+        topicOf.put(id, topic);
+      }
+    }
+    Set<RaftGroupId> hostedGroups = raft.groupIds();
+    for (RaftGroupId id : hostedGroups) {
+      if (!id.equals(RaftIds.CONTROLLER_GROUP) && !desired.containsKey(id)) {
+        remove(id);
+      }
+    }
+    desired.forEach((id, key) -> open(id, key, topicOf.get(id)));
+  }
+
+  private void open(RaftGroupId id, PartitionDirectory.Key key, TopicRecord topic) {
+    if (directory.hosted().containsKey(key)) {
+      return;
+    }
+    try {
+      raft.ensureGroup(id, List.of(raft.self()));
+      PartitionStateMachine sm = raft.partition(id);
+      if (sm == null || sm.log() == null) {
+        throw new IllegalStateException("group " + id + " has no partition state machine");
+      }
+      directory
+          .hosted()
+          .put(key, new PartitionHandle(topic.getName(), key.partition(), id, sm.log()));
+      LOG.info("opened partition {}-{}", topic.getName(), key.partition());
+    } catch (IOException e) {
+      LOG.error("cannot open partition {}-{}: {}", topic.getName(), key.partition(), e.toString());
+    }
+  }
+
+  private void remove(RaftGroupId id) {
+    directory
+        .hosted()
+        .entrySet()
+        .removeIf(
+            entry -> {
+              if (entry.getValue().groupId().equals(id)) {
+                entry.getValue().close();
+                LOG.info("closed partition {}", entry.getValue());
+                return true;
+              }
+              return false;
+            });
+    try {
+      raft.removeGroup(id);
+    } catch (IOException e) {
+      LOG.error("cannot remove raft group {}: {}", id, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

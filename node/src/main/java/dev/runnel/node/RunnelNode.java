@@ -1,0 +1,254 @@
+package dev.runnel.node;
+
+import com.codahale.metrics.jmx.JmxReporter;
+import dev.runnel.node.grpc.AdminService;
+import dev.runnel.node.grpc.BrokerService;
+import dev.runnel.node.grpc.OffsetsService;
+import dev.runnel.node.http.AdminHttpServer;
+import dev.runnel.node.metrics.NodeMetrics;
+import dev.runnel.raft.ControllerStateMachine;
+import dev.runnel.raft.RaftHost;
+import dev.runnel.raft.RaftIds;
+import dev.runnel.raft.RaftSettings;
+import dev.runnel.storage.LogConfig;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Runnel node: the Ratis server with the controller and partition groups, the client gRPC
+ * port (Broker, Admin, Offsets, reflection, health) and the HTTP admin port.
+ */
+public final class RunnelNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunnelNode.class);
+  private static final long CONTROLLER_READY_TIMEOUT_MS = 60_000;
+  /** Threads serving gRPC calls; calls never block on Raft (they complete asynchronously). */
+  private static final int GRPC_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  private final NodeConfig config;
+  private final RaftHost raft;
+  private final NodeContext context;
+  private final Reconciler reconciler;
+  private final Server grpc;
+  private final HealthStatusManager health;
+  private final AdminHttpServer http;
+  private final JmxReporter jmx;
+  private final ExecutorService grpcExecutor;
+  private final ExecutorService readExecutor;
+  private volatile boolean closed;
+
+  private RunnelNode(
+      NodeConfig config,
+      RaftHost raft,
+      NodeContext context,
+      Reconciler reconciler,
+      Server grpc,
+      HealthStatusManager health,
+      AdminHttpServer http,
+      JmxReporter jmx,
+      ExecutorService grpcExecutor,
+      ExecutorService readExecutor) {
+    this.config = config;
+    this.raft = raft;
+    this.context = context;
+    this.reconciler = reconciler;
+    this.grpc = grpc;
+    this.health = health;
+    this.http = http;
+    this.jmx = jmx;
+    this.grpcExecutor = grpcExecutor;
+    this.readExecutor = readExecutor;
+  }
+
+  public static RunnelNode start(NodeConfig config) throws IOException {
+    int nodeId = config.intValue("node.id");
+    String host = config.string("host");
+    String clusterId = ClusterIdentity.loadOrCreate(config.dataDir(), nodeId);
+    RaftSettings raftSettings =
+        new RaftSettings(
+            nodeId,
+            host,
+            config.intValue("raft.port") == 0 ? freePort(host) : config.intValue("raft.port"),
+            config.dataDir().resolve("raft"),
+            config.intValue("raft.election.timeout.min.ms"),
+            config.intValue("raft.election.timeout.max.ms"),
+            // The Raft entry holds a batch plus a small header.
+            config.intValue("message.max.bytes") + 4096,
+            config.longValue("raft.snapshot.every.entries"));
+    LogConfig logConfig =
+        new LogConfig(
+            config.longValue("log.map.size.initial.bytes"),
+            config.longValue("log.map.size.max.bytes"),
+            config.longValue("log.disk.free.min.bytes"));
+    RaftHost raft = RaftHost.start(raftSettings, logConfig);
+    try {
+      raft.ensureGroup(RaftIds.CONTROLLER_GROUP, List.of(raft.self()));
+      awaitControllerReady(raft);
+      ControllerStateMachine controller = raft.controller();
+      PartitionDirectory directory = new PartitionDirectory(controller.metadata());
+      Reconciler reconciler = new Reconciler(raft, controller.metadata(), directory);
+      controller.addTopicListener(reconciler::reconcileSoon);
+      reconciler.reconcileSoon().join();
+
+      NodeMetrics metrics = new NodeMetrics();
+      ExecutorService readExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-read"));
+      NodeContext context =
+          new NodeContext(config, clusterId, raft, directory, reconciler, metrics, readExecutor);
+      registerGauges(metrics, directory, context);
+
+      HealthStatusManager health = new HealthStatusManager();
+      ExecutorService grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-grpc"));
+      Server grpc =
+          NettyServerBuilder.forAddress(new InetSocketAddress(host, config.intValue("grpc.port")))
+              .executor(grpcExecutor)
+              // Room for a batch of message.max.bytes plus the request around it; larger
+              // messages are refused by gRPC before they are read into memory.
+              .maxInboundMessageSize(2 * config.intValue("message.max.bytes") + (64 << 10))
+              .addService(new BrokerService(context).bind())
+              .addService(new AdminService(context))
+              .addService(new OffsetsService(context))
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .addService(health.getHealthService())
+              .build()
+              .start();
+      context.grpcPort(grpc.getPort());
+      health.setStatus("", ServingStatus.SERVING);
+
+      AdminHttpServer http =
+          AdminHttpServer.start(
+              host,
+              config.intValue("http.port"),
+              metrics.registry(),
+              () -> !grpc.isShutdown(),
+              () -> raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP) && directory.allLed(raft));
+      JmxReporter jmx = JmxReporter.forRegistry(metrics.registry()).inDomain("runnel").build();
+      jmx.start();
+      RunnelNode node =
+          new RunnelNode(
+              config, raft, context, reconciler, grpc, health, http, jmx, grpcExecutor, readExecutor);
+      LOG.info(
+          "Runnel node {} of cluster {} is up: gRPC {}:{}  raft {}:{}  http http://{}:{}/  data {}",
+          nodeId,
+          clusterId,
+          host,
+          grpc.getPort(),
+          host,
+          raftSettings.raftPort(),
+          host,
+          http.port(),
+          config.dataDir().toAbsolutePath().normalize());
+      return node;
+    } catch (RuntimeException | IOException e) {
+      raft.close();
+      throw e;
+    }
+  }
+
+  private static void awaitControllerReady(RaftHost raft) throws IOException {
+    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTROLLER_READY_TIMEOUT_MS);
+    while (!raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP)) {
+      if (System.nanoTime() > deadlineNs) {
+        throw new IOException(
+            "the controller group did not become ready in " + CONTROLLER_READY_TIMEOUT_MS + " ms");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the controller", e);
+      }
+    }
+  }
+
+  private static void registerGauges(
+      NodeMetrics metrics, PartitionDirectory directory, NodeContext context) {
+    metrics.gauge("runnel.partitions.hosted", () -> directory.hosted().size());
+    metrics.gauge(
+        "runnel.log.size.bytes",
+        () -> directory.hosted().values().stream().mapToLong(h -> h.log().sizeBytes()).sum());
+    metrics.gauge(
+        "runnel.lmdb.map.size.bytes",
+        () -> directory.hosted().values().stream().mapToLong(h -> h.log().mapSizeBytes()).sum());
+    metrics.gauge("runnel.subscribe.streams.open", () -> context.subscriptions().openCount());
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (var socket = new java.net.ServerSocket()) {
+      socket.bind(new InetSocketAddress(host, 0));
+      return socket.getLocalPort();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** Blocks until the node is closed. */
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  /**
+   * Graceful stop: stop taking calls, let in-flight calls finish (up to shutdown.grace.ms), end
+   * subscriptions so clients move on, then close Raft (which syncs every partition log).
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("shutting down node {}", config.intValue("node.id"));
+    health.enterTerminalState();
+    context.subscriptions().closeAll();
+    grpc.shutdown();
+    try {
+      if (!grpc.awaitTermination(config.intValue("shutdown.grace.ms"), TimeUnit.MILLISECONDS)) {
+        LOG.warn("in-flight calls did not finish within shutdown.grace.ms; cancelling them");
+        grpc.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      grpc.shutdownNow();
+    }
+    http.close();
+    jmx.stop();
+    reconciler.close();
+    try {
+      raft.close();
+    } catch (IOException e) {
+      LOG.warn("raft server did not close cleanly: {}", e.toString());
+    }
+    grpcExecutor.shutdownNow();
+    readExecutor.shutdownNow();
+    LOG.info("node {} stopped", config.intValue("node.id"));
+  }
+}

@@ -1,0 +1,229 @@
+package dev.runnel.node.grpc;
+
+import dev.runnel.node.NodeContext;
+import dev.runnel.node.PartitionHandle;
+import dev.runnel.node.RunnelError;
+import dev.runnel.node.TopicRules;
+import dev.runnel.proto.internal.ControllerCommand;
+import dev.runnel.proto.internal.CreateTopicCommand;
+import dev.runnel.proto.internal.DeleteTopicCommand;
+import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.proto.v1.AdminGrpc;
+import dev.runnel.proto.v1.CreateTopicRequest;
+import dev.runnel.proto.v1.DeleteTopicRequest;
+import dev.runnel.proto.v1.DeleteTopicResponse;
+import dev.runnel.proto.v1.DescribeTopicRequest;
+import dev.runnel.proto.v1.ListOffsetsRequest;
+import dev.runnel.proto.v1.ListOffsetsResponse;
+import dev.runnel.proto.v1.ListTopicsRequest;
+import dev.runnel.proto.v1.ListTopicsResponse;
+import dev.runnel.proto.v1.MetadataRequest;
+import dev.runnel.proto.v1.MetadataResponse;
+import dev.runnel.proto.v1.NodeInfo;
+import dev.runnel.proto.v1.OffsetSpec;
+import dev.runnel.proto.v1.PartitionDescription;
+import dev.runnel.proto.v1.PartitionMetadata;
+import dev.runnel.proto.v1.PartitionOffset;
+import dev.runnel.proto.v1.TopicDescription;
+import dev.runnel.proto.v1.TopicMetadata;
+import dev.runnel.proto.v1.TopicSummary;
+import dev.runnel.storage.PartitionLog;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** Topic management, metadata for routing, and offset lookup. */
+public final class AdminService extends AdminGrpc.AdminImplBase {
+  /** On one node: one live node. The cluster replaces this with the controller's live count. */
+  private static final int LIVE_NODES = 1;
+
+  private final NodeContext node;
+
+  public AdminService(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public void createTopic(CreateTopicRequest request, StreamObserver<TopicDescription> response) {
+    reply(
+        response,
+        () -> {
+          TopicRules rules = node.topicRules();
+          rules.checkName(request.getName());
+          rules.checkPartitions(request.getPartitions());
+          int replicationFactor = request.getReplicationFactor() == 0 ? 1 : request.getReplicationFactor();
+          rules.checkReplicationFactor(replicationFactor, LIVE_NODES);
+          TopicRecord topic =
+              TopicRecord.newBuilder()
+                  .setName(request.getName())
+                  .setTopicId(UUID.randomUUID().toString())
+                  .setPartitions(request.getPartitions())
+                  .setReplicationFactor(replicationFactor)
+                  .putAllConfigs(rules.effectiveConfigs(request.getConfigsMap()))
+                  .setCreatedAtMs(System.currentTimeMillis())
+                  .build();
+          return node.submitController(
+                  ControllerCommand.newBuilder()
+                      .setCreateTopic(CreateTopicCommand.newBuilder().setTopic(topic))
+                      .build())
+              .thenCompose(created -> node.awaitPartitionsReady(request.getName()))
+              .thenApply(ready -> describe(node.directory().topic(request.getName())));
+        });
+  }
+
+  @Override
+  public void deleteTopic(DeleteTopicRequest request, StreamObserver<DeleteTopicResponse> response) {
+    reply(
+        response,
+        () -> {
+          node.directory().topic(request.getName());
+          return node.submitController(
+                  ControllerCommand.newBuilder()
+                      .setDeleteTopic(DeleteTopicCommand.newBuilder().setName(request.getName()))
+                      .build())
+              .thenCompose(deleted -> node.awaitPartitionsReady(request.getName()))
+              .thenApply(
+                  done -> {
+                    node.metrics().removeTopic(request.getName());
+                    return DeleteTopicResponse.getDefaultInstance();
+                  });
+        });
+  }
+
+  @Override
+  public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> response) {
+    reply(
+        response,
+        () -> {
+          ListTopicsResponse.Builder out = ListTopicsResponse.newBuilder();
+          for (TopicRecord t : node.directory().metadata().topics().values()) {
+            out.addTopics(
+                TopicSummary.newBuilder()
+                    .setName(t.getName())
+                    .setPartitions(t.getPartitions())
+                    .setReplicationFactor(t.getReplicationFactor()));
+          }
+          return CompletableFuture.completedFuture(out.build());
+        });
+  }
+
+  @Override
+  public void describeTopic(DescribeTopicRequest request, StreamObserver<TopicDescription> response) {
+    reply(
+        response,
+        () -> CompletableFuture.completedFuture(describe(node.directory().topic(request.getName()))));
+  }
+
+  private TopicDescription describe(TopicRecord topic) {
+    TopicDescription.Builder out =
+        TopicDescription.newBuilder()
+            .setName(topic.getName())
+            .setTopicId(topic.getTopicId())
+            .setReplicationFactor(topic.getReplicationFactor())
+            .putAllConfigs(topic.getConfigsMap());
+    for (int p = 0; p < topic.getPartitions(); p++) {
+      PartitionDescription.Builder partition =
+          PartitionDescription.newBuilder().setPartition(p).addReplicas(node.nodeId()).setLeaderId(-1);
+      PartitionHandle handle = node.directory().get(topic.getName(), p);
+      PartitionLog log = handle.log();
+      if (node.raft().leadsAndCaughtUp(handle.groupId())) {
+        partition.setLeaderId(node.nodeId());
+      }
+      partition
+          .setLogStartOffset(log.logStartOffset())
+          .setHighWatermark(log.nextOffset())
+          .setSizeBytes(log.sizeBytes());
+      out.addPartitions(partition);
+    }
+    return out.build();
+  }
+
+  @Override
+  public void metadata(MetadataRequest request, StreamObserver<MetadataResponse> response) {
+    reply(
+        response,
+        () -> {
+          MetadataResponse.Builder out =
+              MetadataResponse.newBuilder()
+                  .setClusterId(node.clusterId())
+                  .setControllerId(node.nodeId())
+                  .addNodes(
+                      NodeInfo.newBuilder()
+                          .setId(node.nodeId())
+                          .setHost(node.config().string("host"))
+                          .setPort(node.grpcPort()));
+          Collection<TopicRecord> topics =
+              request.getTopicsCount() == 0
+                  ? node.directory().metadata().topics().values()
+                  : request.getTopicsList().stream().map(node.directory()::topic).toList();
+          for (TopicRecord t : topics) {
+            TopicMetadata.Builder topic =
+                TopicMetadata.newBuilder().setName(t.getName()).setTopicId(t.getTopicId());
+            for (int p = 0; p < t.getPartitions(); p++) {
+              topic.addPartitions(
+                  PartitionMetadata.newBuilder()
+                      .setPartition(p)
+                      .setLeaderId(node.nodeId())
+                      .addReplicas(node.nodeId()));
+            }
+            out.addTopics(topic);
+          }
+          return CompletableFuture.completedFuture(out.build());
+        });
+  }
+
+  @Override
+  public void listOffsets(ListOffsetsRequest request, StreamObserver<ListOffsetsResponse> response) {
+    reply(
+        response,
+        () -> {
+          TopicRecord topic = node.directory().topic(request.getTopic());
+          List<Integer> partitions = new ArrayList<>(request.getPartitionsList());
+          if (partitions.isEmpty()) {
+            for (int p = 0; p < topic.getPartitions(); p++) {
+              partitions.add(p);
+            }
+          }
+          ListOffsetsResponse.Builder out = ListOffsetsResponse.newBuilder();
+          for (int p : partitions) {
+            PartitionLog log = node.directory().get(request.getTopic(), p).log();
+            long offset;
+            if (request.getQueryCase() == ListOffsetsRequest.QueryCase.TIMESTAMP_MS) {
+              offset = log.offsetForTimestamp(request.getTimestampMs());
+            } else if (request.getSpec() == OffsetSpec.OFFSET_SPEC_EARLIEST) {
+              offset = log.logStartOffset();
+            } else if (request.getSpec() == OffsetSpec.OFFSET_SPEC_LATEST) {
+              offset = log.nextOffset();
+            } else {
+              throw RunnelError.invalidRequest("say which offset: spec EARLIEST or LATEST, or timestamp_ms");
+            }
+            out.addOffsets(PartitionOffset.newBuilder().setPartition(p).setOffset(offset));
+          }
+          return CompletableFuture.completedFuture(out.build());
+        });
+  }
+
+  /** Runs {@code call} and answers with its result or its error. */
+  static <T> void reply(StreamObserver<T> response, Supplier<CompletableFuture<T>> call) {
+    CompletableFuture<T> result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    result.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            response.onError(GrpcErrors.toStatus(failure));
+          } else {
+            response.onNext(value);
+            response.onCompleted();
+          }
+        });
+  }
+}

@@ -1,0 +1,221 @@
+package dev.runnel.node.grpc;
+
+import com.codahale.metrics.Timer;
+import dev.runnel.node.BatchValidator;
+import dev.runnel.node.NodeContext;
+import dev.runnel.node.PartitionHandle;
+import dev.runnel.node.RunnelError;
+import dev.runnel.node.TopicRules;
+import dev.runnel.proto.internal.AppendBatchCommand;
+import dev.runnel.proto.internal.AppendResult;
+import dev.runnel.proto.internal.OpaqueFetchResponse;
+import dev.runnel.proto.internal.OpaqueProduceRequest;
+import dev.runnel.proto.internal.OpaqueSubscribeResponse;
+import dev.runnel.proto.internal.PartitionCommand;
+import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.ProduceResponse;
+import dev.runnel.proto.v1.SubscribeRequest;
+import dev.runnel.raft.RaftMessages;
+import dev.runnel.storage.StoredBatch;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Broker service (Produce, Fetch, Subscribe). It is bound with node-internal "opaque" views of
+ * the public messages (see wire.proto): a batch's records travel in and out as bytes, never
+ * decoded per record. Clients see the public schema (reflection serves it).
+ */
+public final class BrokerService {
+  private static final int FETCH_BYTES_DEFAULT = 1 << 20;
+
+  private final NodeContext node;
+  private final AtomicInteger roundRobin = new AtomicInteger();
+
+  public BrokerService(NodeContext node) {
+    this.node = node;
+  }
+
+  public ServerServiceDefinition bind() {
+    MethodDescriptor<OpaqueProduceRequest, ProduceResponse> produce =
+        BrokerGrpc.getProduceMethod()
+            .toBuilder(
+                ProtoUtils.marshaller(OpaqueProduceRequest.getDefaultInstance()),
+                ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
+            .build();
+    MethodDescriptor<FetchRequest, OpaqueFetchResponse> fetch =
+        BrokerGrpc.getFetchMethod()
+            .toBuilder(
+                ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
+                ProtoUtils.marshaller(OpaqueFetchResponse.getDefaultInstance()))
+            .build();
+    MethodDescriptor<SubscribeRequest, OpaqueSubscribeResponse> subscribe =
+        BrokerGrpc.getSubscribeMethod()
+            .toBuilder(
+                ProtoUtils.marshaller(SubscribeRequest.getDefaultInstance()),
+                ProtoUtils.marshaller(OpaqueSubscribeResponse.getDefaultInstance()))
+            .build();
+    ServiceDescriptor service =
+        ServiceDescriptor.newBuilder(BrokerGrpc.SERVICE_NAME)
+            .setSchemaDescriptor(BrokerGrpc.getServiceDescriptor().getSchemaDescriptor())
+            .addMethod(produce)
+            .addMethod(fetch)
+            .addMethod(subscribe)
+            .build();
+    return ServerServiceDefinition.builder(service)
+        .addMethod(produce, ServerCalls.asyncUnaryCall(this::produce))
+        .addMethod(fetch, ServerCalls.asyncUnaryCall(this::fetch))
+        .addMethod(subscribe, ServerCalls.asyncServerStreamingCall(this::subscribe))
+        .build();
+  }
+
+  void produce(OpaqueProduceRequest request, StreamObserver<ProduceResponse> response) {
+    Timer.Context timer = node.metrics().produceRequests.time();
+    try {
+      TopicRecord topic = node.directory().topic(request.getTopic());
+      int partition =
+          request.hasPartition()
+              ? request.getPartition()
+              : BatchValidator.choosePartition(
+                  request.getBatch(), topic.getPartitions(), roundRobin.getAndIncrement());
+      PartitionHandle handle = node.directory().get(request.getTopic(), partition);
+      AppendBatchCommand command =
+          BatchValidator.toCommand(
+              topic.getName(),
+              request.getBatch(),
+              TopicRules.maxMessageBytes(topic),
+              System.currentTimeMillis());
+      handle.log().checkCapacity(command.getPayload().size());
+      Timer.Context commit = node.metrics().raftCommit.time();
+      node.raft()
+          .submit(
+              handle.groupId(),
+              RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()))
+          .orTimeout(node.produceTimeoutMs(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (reply, failure) -> {
+                commit.stop();
+                timer.stop();
+                if (failure != null) {
+                  node.metrics().produceErrors.mark();
+                  response.onError(GrpcErrors.toStatus(failure));
+                  return;
+                }
+                AppendResult result;
+                try {
+                  result = AppendResult.parseFrom(RaftMessages.bytes(reply));
+                } catch (IOException e) {
+                  response.onError(GrpcErrors.toStatus(new IllegalStateException("bad reply", e)));
+                  return;
+                }
+                int bytes = command.getPayload().size();
+                node.metrics().bytesIn.mark(bytes);
+                node.metrics().recordsIn.mark(command.getRecordCount());
+                node.metrics().topicBytesIn(topic.getName()).inc(bytes);
+                node.metrics().topicRecordsIn(topic.getName()).inc(command.getRecordCount());
+                response.onNext(
+                    ProduceResponse.newBuilder()
+                        .setPartition(handle.partition())
+                        .setBaseOffset(result.getBaseOffset())
+                        .setLogAppendTimeMs(result.getLogAppendTimeMs())
+                        .build());
+                response.onCompleted();
+              });
+    } catch (RuntimeException e) {
+      timer.stop();
+      node.metrics().produceErrors.mark();
+      response.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  void fetch(FetchRequest request, StreamObserver<OpaqueFetchResponse> response) {
+    Timer.Context timer = node.metrics().fetchRequests.time();
+    try {
+      PartitionHandle handle = node.directory().get(request.getTopic(), request.getPartition());
+      int maxBytes = boundedBytes(request.getMaxBytes());
+      long waitMs = Math.min(Math.max(0, request.getMaxWaitMs()), node.fetchWaitMaxMs());
+      long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+      fetchOrWait(handle, request.getOffset(), maxBytes, deadlineNs, response, timer);
+    } catch (RuntimeException e) {
+      timer.stop();
+      response.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  private void fetchOrWait(
+      PartitionHandle handle,
+      long offset,
+      int maxBytes,
+      long deadlineNs,
+      StreamObserver<OpaqueFetchResponse> response,
+      Timer.Context timer) {
+    CompletableFuture<Void> appended = handle.nextAppend();
+    List<StoredBatch> batches = handle.log().read(offset, maxBytes);
+    long remainingNs = deadlineNs - System.nanoTime();
+    if (batches.isEmpty() && remainingNs > 0 && !handle.closed()) {
+      appended
+          .orTimeout(remainingNs, TimeUnit.NANOSECONDS)
+          .handleAsync(
+              (ignored, timeout) -> {
+                try {
+                  fetchOrWait(handle, offset, maxBytes, deadlineNs, response, timer);
+                } catch (RuntimeException e) {
+                  timer.stop();
+                  response.onError(GrpcErrors.toStatus(e));
+                }
+                return null;
+              },
+              node.readExecutor());
+      return;
+    }
+    OpaqueFetchResponse.Builder out =
+        OpaqueFetchResponse.newBuilder()
+            .setHighWatermark(handle.log().nextOffset())
+            .setLogStartOffset(handle.log().logStartOffset());
+    long bytes = 0;
+    for (StoredBatch batch : batches) {
+      out.addBatches(Batches.toWire(batch));
+      bytes += batch.sizeBytes();
+    }
+    node.metrics().bytesOut.mark(bytes);
+    node.metrics().topicBytesOut(handle.topic()).inc(bytes);
+    timer.stop();
+    response.onNext(out.build());
+    response.onCompleted();
+  }
+
+  void subscribe(SubscribeRequest request, StreamObserver<OpaqueSubscribeResponse> response) {
+    try {
+      PartitionHandle handle = node.directory().get(request.getTopic(), request.getPartition());
+      long start;
+      if (request.hasOffset()) {
+        start = request.getOffset();
+        handle.log().read(start, 1); // validates the offset: an out-of-range start fails now
+      } else if (request.getStart() == dev.runnel.proto.v1.OffsetSpec.OFFSET_SPEC_EARLIEST) {
+        start = handle.log().logStartOffset();
+      } else {
+        start = handle.log().nextOffset();
+      }
+      node.subscriptions().open(handle, start, boundedBytes(request.getMaxBytes()), response);
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  private int boundedBytes(int requested) {
+    if (requested < 0) {
+      throw RunnelError.invalidRequest("max_bytes must be >= 0, got " + requested);
+    }
+    return requested == 0 ? FETCH_BYTES_DEFAULT : Math.min(requested, node.fetchBytesMax());
+  }
+}

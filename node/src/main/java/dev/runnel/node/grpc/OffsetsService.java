@@ -1,0 +1,105 @@
+package dev.runnel.node.grpc;
+
+import dev.runnel.node.NodeContext;
+import dev.runnel.node.RunnelError;
+import dev.runnel.proto.internal.CommitOffsetsCommand;
+import dev.runnel.proto.internal.ControllerCommand;
+import dev.runnel.proto.internal.GroupOffset;
+import dev.runnel.proto.v1.CommitOffsetsRequest;
+import dev.runnel.proto.v1.CommitOffsetsResponse;
+import dev.runnel.proto.v1.CommittedOffset;
+import dev.runnel.proto.v1.FetchOffsetsRequest;
+import dev.runnel.proto.v1.FetchOffsetsResponse;
+import dev.runnel.proto.v1.OffsetsGrpc;
+import dev.runnel.proto.v1.TopicPartition;
+import dev.runnel.raft.ClusterMetadata;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Committed offsets of named consumer groups, replicated through the controller group. (Group
+ * membership and the __consumer_offsets topic come with the Groups service.)
+ */
+public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
+  private static final int GROUP_NAME_LENGTH_MAX = 249;
+  private static final int METADATA_LENGTH_MAX = 4096;
+
+  private final NodeContext node;
+
+  public OffsetsService(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public void commitOffsets(
+      CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> response) {
+    AdminService.reply(
+        response,
+        () -> {
+          checkGroup(request.getGroup());
+          CommitOffsetsCommand.Builder command =
+              CommitOffsetsCommand.newBuilder().setGroup(request.getGroup());
+          for (CommittedOffset offset : request.getOffsetsList()) {
+            node.directory().get(offset.getTopic(), offset.getPartition());
+            if (offset.getOffset() < 0) {
+              throw RunnelError.invalidRequest(
+                  "committed offset must be >= 0, got " + offset.getOffset() + " for "
+                      + offset.getTopic() + "-" + offset.getPartition());
+            }
+            if (offset.getMetadata().length() > METADATA_LENGTH_MAX) {
+              throw RunnelError.invalidRequest(
+                  "commit metadata is limited to " + METADATA_LENGTH_MAX + " characters");
+            }
+            command.addOffsets(
+                GroupOffset.newBuilder()
+                    .setTopic(offset.getTopic())
+                    .setPartition(offset.getPartition())
+                    .setOffset(offset.getOffset())
+                    .setMetadata(offset.getMetadata()));
+          }
+          return node.submitController(ControllerCommand.newBuilder().setCommitOffsets(command).build())
+              .thenApply(done -> CommitOffsetsResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void fetchOffsets(
+      FetchOffsetsRequest request, StreamObserver<FetchOffsetsResponse> response) {
+    AdminService.reply(
+        response,
+        () -> {
+          checkGroup(request.getGroup());
+          Map<ClusterMetadata.OffsetKey, GroupOffset> committed =
+              node.directory().metadata().offsets(request.getGroup());
+          FetchOffsetsResponse.Builder out = FetchOffsetsResponse.newBuilder();
+          if (request.getPartitionsCount() == 0) {
+            committed.values().forEach(o -> out.addOffsets(toWire(o)));
+          } else {
+            for (TopicPartition tp : request.getPartitionsList()) {
+              GroupOffset o = committed.get(new ClusterMetadata.OffsetKey(tp.getTopic(), tp.getPartition()));
+              if (o != null) {
+                out.addOffsets(toWire(o));
+              }
+            }
+          }
+          return CompletableFuture.completedFuture(out.build());
+        });
+  }
+
+  private static void checkGroup(String group) {
+    if (group.isEmpty() || group.length() > GROUP_NAME_LENGTH_MAX) {
+      throw RunnelError.invalidRequest(
+          "group must be 1.." + GROUP_NAME_LENGTH_MAX + " characters, got '" + group + "'");
+    }
+  }
+
+  private static CommittedOffset toWire(GroupOffset o) {
+    return CommittedOffset.newBuilder()
+        .setTopic(o.getTopic())
+        .setPartition(o.getPartition())
+        .setOffset(o.getOffset())
+        .setMetadata(o.getMetadata())
+        .build();
+  }
+}

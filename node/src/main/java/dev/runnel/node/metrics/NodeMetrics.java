@@ -1,0 +1,51 @@
+package dev.runnel.node.metrics;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's metrics, in one dropwizard registry (exported as Prometheus text on /metrics and
+ * over JMX). Names are dotted; the exporter turns them into Prometheus names.
+ */
+public final class NodeMetrics {
+  private final MetricRegistry registry = new MetricRegistry();
+  public final Timer produceRequests = registry.timer("runnel.produce.requests");
+  public final Timer fetchRequests = registry.timer("runnel.fetch.requests");
+  public final Timer raftCommit = registry.timer("runnel.raft.commit.latency");
+  public final Meter bytesIn = registry.meter("runnel.bytes.in");
+  public final Meter bytesOut = registry.meter("runnel.bytes.out");
+  public final Meter recordsIn = registry.meter("runnel.records.in");
+  public final Meter produceErrors = registry.meter("runnel.produce.errors");
+  public final Counter subscribeStreams = registry.counter("runnel.subscribe.streams");
+
+  public MetricRegistry registry() {
+    return registry;
+  }
+
+  /** Per-topic bytes in. */
+  public Counter topicBytesIn(String topic) {
+    return registry.counter("runnel.topic.bytes.in." + topic);
+  }
+
+  /** Per-topic records in. */
+  public Counter topicRecordsIn(String topic) {
+    return registry.counter("runnel.topic.records.in." + topic);
+  }
+
+  /** Per-topic bytes out. */
+  public Counter topicBytesOut(String topic) {
+    return registry.counter("runnel.topic.bytes.out." + topic);
+  }
+
+  /** Drops a deleted topic's counters. */
+  public void removeTopic(String topic) {
+    registry.removeMatching((name, metric) -> name.startsWith("runnel.topic.") && name.endsWith("." + topic));
+  }
+
+  public void gauge(String name, LongSupplier value) {
+    registry.gauge(name, () -> value::getAsLong);
+  }
+}

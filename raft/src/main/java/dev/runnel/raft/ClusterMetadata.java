@@ -1,0 +1,142 @@
+package dev.runnel.raft;
+
+import dev.runnel.proto.internal.CommitOffsetsCommand;
+import dev.runnel.proto.internal.ControllerCommand;
+import dev.runnel.proto.internal.ControllerResult;
+import dev.runnel.proto.internal.ControllerSnapshot;
+import dev.runnel.proto.internal.GroupOffset;
+import dev.runnel.proto.internal.GroupOffsets;
+import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.proto.v1.ErrorReason;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The controller's state: topics and committed group offsets. A pure class (no Raft, no I/O):
+ * {@link #apply} is called by the controller state machine on its apply thread, the only writer;
+ * readers on other threads see immutable topic maps and concurrent offset maps.
+ *
+ * <p>Commands are validated again here although the node validated them before submitting: two
+ * nodes may race to create the same topic, and only the log order decides who wins.
+ */
+public final class ClusterMetadata {
+  /** Key of a committed offset within a group. */
+  public record OffsetKey(String topic, int partition) {}
+
+  private volatile SortedMap<String, TopicRecord> topics = Collections.emptySortedMap();
+  private final Map<String, Map<OffsetKey, GroupOffset>> offsetsByGroup = new ConcurrentHashMap<>();
+
+  public SortedMap<String, TopicRecord> topics() {
+    return topics;
+  }
+
+  public Optional<TopicRecord> topic(String name) {
+    return Optional.ofNullable(topics.get(name));
+  }
+
+  /** Committed offsets of a group (empty when it has none). */
+  public Map<OffsetKey, GroupOffset> offsets(String group) {
+    Map<OffsetKey, GroupOffset> offsets = offsetsByGroup.get(group);
+    return offsets == null ? Map.of() : Collections.unmodifiableMap(offsets);
+  }
+
+  public ControllerResult apply(ControllerCommand command) {
+    switch (command.getCommandCase()) {
+      case CREATE_TOPIC:
+        return createTopic(command.getCreateTopic().getTopic());
+      case DELETE_TOPIC:
+        return deleteTopic(command.getDeleteTopic().getName());
+      case COMMIT_OFFSETS:
+        return commitOffsets(command.getCommitOffsets());
+      default:
+        throw new IllegalStateException("unknown controller command " + command.getCommandCase());
+    }
+  }
+
+  private ControllerResult createTopic(TopicRecord topic) {
+    if (topics.containsKey(topic.getName())) {
+      return error(ErrorReason.TOPIC_ALREADY_EXISTS, "topic '" + topic.getName() + "' already exists");
+    }
+    TreeMap<String, TopicRecord> next = new TreeMap<>(topics);
+    next.put(topic.getName(), topic);
+    topics = Collections.unmodifiableSortedMap(next);
+    return ControllerResult.newBuilder().setTopic(topic).build();
+  }
+
+  private ControllerResult deleteTopic(String name) {
+    if (!topics.containsKey(name)) {
+      return error(ErrorReason.UNKNOWN_TOPIC, "topic '" + name + "' does not exist");
+    }
+    TreeMap<String, TopicRecord> next = new TreeMap<>(topics);
+    TopicRecord removed = next.remove(name);
+    topics = Collections.unmodifiableSortedMap(next);
+    // Like Kafka: the committed offsets of a deleted topic go with it.
+    offsetsByGroup.values().forEach(offsets -> offsets.keySet().removeIf(k -> k.topic().equals(name)));
+    offsetsByGroup.values().removeIf(Map::isEmpty);
+    return ControllerResult.newBuilder().setTopic(removed).build();
+  }
+
+  private ControllerResult commitOffsets(CommitOffsetsCommand commit) {
+    for (GroupOffset offset : commit.getOffsetsList()) {
+      TopicRecord topic = topics.get(offset.getTopic());
+      if (topic == null) {
+        return error(ErrorReason.UNKNOWN_TOPIC, "topic '" + offset.getTopic() + "' does not exist");
+      }
+      if (offset.getPartition() < 0 || offset.getPartition() >= topic.getPartitions()) {
+        return error(
+            ErrorReason.UNKNOWN_PARTITION,
+            "topic '" + offset.getTopic() + "' has no partition " + offset.getPartition());
+      }
+    }
+    Map<OffsetKey, GroupOffset> offsets =
+        offsetsByGroup.computeIfAbsent(commit.getGroup(), g -> new ConcurrentHashMap<>());
+    for (GroupOffset offset : commit.getOffsetsList()) {
+      offsets.put(new OffsetKey(offset.getTopic(), offset.getPartition()), offset);
+    }
+    return ControllerResult.getDefaultInstance();
+  }
+
+  private static ControllerResult error(ErrorReason reason, String message) {
+    return ControllerResult.newBuilder()
+        .setErrorReason(reason.name())
+        .setErrorMessage(message)
+        .build();
+  }
+
+  public ControllerSnapshot toSnapshot() {
+    ControllerSnapshot.Builder snapshot = ControllerSnapshot.newBuilder().addAllTopics(topics.values());
+    new TreeMap<>(offsetsByGroup)
+        .forEach(
+            (group, offsets) -> {
+              List<GroupOffset> sorted = new ArrayList<>(offsets.values());
+              sorted.sort(
+                  (a, b) ->
+                      a.getTopic().equals(b.getTopic())
+                          ? Integer.compare(a.getPartition(), b.getPartition())
+                          : a.getTopic().compareTo(b.getTopic()));
+              snapshot.addGroupOffsets(
+                  GroupOffsets.newBuilder().setGroup(group).addAllOffsets(sorted));
+            });
+    return snapshot.build();
+  }
+
+  public void restore(ControllerSnapshot snapshot) {
+    TreeMap<String, TopicRecord> next = new TreeMap<>();
+    snapshot.getTopicsList().forEach(t -> next.put(t.getName(), t));
+    topics = Collections.unmodifiableSortedMap(next);
+    offsetsByGroup.clear();
+    for (GroupOffsets group : snapshot.getGroupOffsetsList()) {
+      Map<OffsetKey, GroupOffset> offsets = new ConcurrentHashMap<>();
+      group
+          .getOffsetsList()
+          .forEach(o -> offsets.put(new OffsetKey(o.getTopic(), o.getPartition()), o));
+      offsetsByGroup.put(group.getGroup(), offsets);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.runnel.raft;
+
+import dev.runnel.storage.LogConfig;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one Ratis server, hosting many groups (multi-raft): the controller group and one
+ * group per partition replica. Requests are submitted in-process to the local server (no loopback
+ * gRPC hop); a group this node does not lead answers with Ratis' NotLeaderException.
+ */
+public final class RaftHost implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
+
+  private final RaftSettings settings;
+  private final RaftServer server;
+  private final RaftPeer self;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+
+  private RaftHost(RaftSettings settings, RaftServer server, RaftPeer self) {
+    this.settings = settings;
+    this.server = server;
+    this.self = self;
+  }
+
+  /** Starts the server; groups found under the storage directory are recovered. */
+  public static RaftHost start(RaftSettings settings, LogConfig logConfig) throws IOException {
+    RaftPeerId peerId = RaftPeerId.valueOf(settings.peerId());
+    RaftPeer self =
+        RaftPeer.newBuilder()
+            .setId(peerId)
+            .setAddress(settings.host() + ":" + settings.raftPort())
+            .build();
+    StateMachine.Registry registry =
+        groupId ->
+            groupId.equals(RaftIds.CONTROLLER_GROUP)
+                ? new ControllerStateMachine()
+                : new PartitionStateMachine(logConfig);
+    RaftServer server =
+        RaftServer.newBuilder()
+            .setServerId(peerId)
+            .setProperties(settings.toProperties())
+            .setStateMachineRegistry(registry)
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+    server.start();
+    return new RaftHost(settings, server, self);
+  }
+
+  public RaftPeer self() {
+    return self;
+  }
+
+  public RaftSettings settings() {
+    return settings;
+  }
+
+  public Set<RaftGroupId> groupIds() {
+    Set<RaftGroupId> ids = new HashSet<>();
+    server.getGroupIds().forEach(ids::add);
+    return ids;
+  }
+
+  /** Adds the group with these peers unless this server hosts it already. */
+  public void ensureGroup(RaftGroupId groupId, List<RaftPeer> peers) throws IOException {
+    if (groupIds().contains(groupId)) {
+      return;
+    }
+    RaftClientReply reply =
+        server.groupManagement(
+            GroupManagementRequest.newAdd(
+                clientId, self.getId(), callIds.incrementAndGet(), RaftGroup.valueOf(groupId, peers)));
+    if (!reply.isSuccess()) {
+      throw new IOException("cannot add group " + groupId, reply.getException());
+    }
+    LOG.debug("added raft group {}", groupId);
+  }
+
+  /** Removes the group from this server and deletes its directory (Raft log and partition data). */
+  public void removeGroup(RaftGroupId groupId) throws IOException {
+    RaftClientReply reply =
+        server.groupManagement(
+            GroupManagementRequest.newRemove(
+                clientId, self.getId(), callIds.incrementAndGet(), groupId, true, false));
+    if (!reply.isSuccess()) {
+      throw new IOException("cannot remove group " + groupId, reply.getException());
+    }
+    LOG.debug("removed raft group {}", groupId);
+  }
+
+  /**
+   * Submits a write to the group through the local server. The future completes with the state
+   * machine's reply once the entry is committed and applied, or fails with the Ratis exception
+   * (NotLeaderException, LeaderNotReadyException, StateMachineException carrying the state
+   * machine's error, ...).
+   */
+  public CompletableFuture<Message> submit(RaftGroupId groupId, Message message) {
+    RaftClientRequest request =
+        RaftClientRequest.newBuilder()
+            .setClientId(clientId)
+            .setServerId(self.getId())
+            .setGroupId(groupId)
+            .setCallId(callIds.incrementAndGet())
+            .setMessage(message)
+            .setType(RaftClientRequest.writeRequestType())
+            .build();
+    try {
+      return server
+          .submitClientRequestAsync(request)
+          .thenApply(
+              reply -> {
+                if (!reply.isSuccess()) {
+                  throw new CompletionException(reply.getException());
+                }
+                return reply.getMessage();
+              });
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Role information of a hosted group, or null when this server does not host it. */
+  public DivisionInfo info(RaftGroupId groupId) {
+    try {
+      return server.getDivision(groupId).getInfo();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * True when this server leads the group, its leadership is ready (it has committed an entry of
+   * its term, so everything before is committed) and every committed entry has been applied: its
+   * state machine is then up to date.
+   */
+  public boolean leadsAndCaughtUp(RaftGroupId groupId) {
+    try {
+      RaftServer.Division division = server.getDivision(groupId);
+      DivisionInfo info = division.getInfo();
+      return info.isLeader()
+          && info.isLeaderReady()
+          && info.getLastAppliedIndex() >= division.getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The state machine of a hosted partition group, or null when not hosted (yet). */
+  public PartitionStateMachine partition(RaftGroupId groupId) {
+    try {
+      StateMachine sm = server.getDivision(groupId).getStateMachine();
+      return sm instanceof PartitionStateMachine p ? p : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  public ControllerStateMachine controller() throws IOException {
+    return (ControllerStateMachine) server.getDivision(RaftIds.CONTROLLER_GROUP).getStateMachine();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}

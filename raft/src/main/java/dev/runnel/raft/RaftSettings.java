@@ -1,0 +1,84 @@
+package dev.runnel.raft;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Ratis tunables Runnel sets, with their reasons. Ratis' defaults are sized for few large
+ * groups; a node hosts one group per partition, so buffers are kept small (see STACK.md: ~8–10 MB
+ * of direct memory per group with the defaults) and the election timeouts long enough that idle
+ * groups cost little CPU.
+ *
+ * @param storageDir where Ratis keeps every group's directory (log, snapshots, partition LMDB)
+ * @param entryBytesMax the largest Raft entry (one client batch plus its header) accepted
+ * @param snapshotEveryEntries a snapshot is taken after this many entries, then the log is purged
+ */
+public record RaftSettings(
+    int nodeId,
+    String host,
+    int raftPort,
+    Path storageDir,
+    long electionTimeoutMinMs,
+    long electionTimeoutMaxMs,
+    int entryBytesMax,
+    long snapshotEveryEntries) {
+
+  public RaftSettings {
+    if (nodeId < 0) {
+      throw new IllegalArgumentException("node.id must be >= 0, got " + nodeId);
+    }
+    if (electionTimeoutMinMs < 50 || electionTimeoutMaxMs <= electionTimeoutMinMs) {
+      throw new IllegalArgumentException(
+          "raft election timeouts must satisfy 50 <= min < max, got "
+              + electionTimeoutMinMs
+              + ".."
+              + electionTimeoutMaxMs);
+    }
+    if (entryBytesMax < 1024) {
+      throw new IllegalArgumentException("raft entry size limit must be >= 1 KiB");
+    }
+    if (snapshotEveryEntries < 16) {
+      throw new IllegalArgumentException("raft.snapshot.every.entries must be >= 16");
+    }
+  }
+
+  public String peerId() {
+    return "n" + nodeId;
+  }
+
+  RaftProperties toProperties() {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
+    GrpcConfigKeys.Server.setHost(p, host);
+    GrpcConfigKeys.Server.setPort(p, raftPort);
+    TimeDuration min = TimeDuration.valueOf(electionTimeoutMinMs, MILLISECONDS);
+    TimeDuration max = TimeDuration.valueOf(electionTimeoutMaxMs, MILLISECONDS);
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, min);
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, max);
+    // A group that has just been created or restarted should not sit leaderless for a full
+    // election timeout: on one node that is pure start-up delay.
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(100, MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(300, MILLISECONDS));
+    // One Raft entry carries a whole batch. The appender's byte limit caps an entry's size and
+    // must stay below the write buffer (STACK.md), so both follow the largest batch accepted.
+    int writeBufferBytes = entryBytesMax + 64 * 1024;
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(writeBufferBytes));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(writeBufferBytes - 8));
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(writeBufferBytes * 2, 8 << 20)));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1 << 20));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(16 << 20));
+    // Bounded Raft logs: snapshot every N entries and purge everything the snapshot covers.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEveryEntries);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+    return p;
+  }
+}
