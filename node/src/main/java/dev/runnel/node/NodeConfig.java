@@ -56,6 +56,9 @@ public final class NodeConfig {
     k.put(
         "raft.snapshot.every.entries",
         new String[] {"4096", "take a snapshot (and purge the Raft log) after this many entries"});
+    k.put(
+        "raft.log.segment.bytes",
+        new String[] {"16777216", "size of a Raft log segment (whole segments are purged)"});
     k.put("shutdown.grace.ms", new String[] {"10000", "how long SIGTERM waits for in-flight calls"});
     return java.util.Collections.unmodifiableMap(k);
   }
@@ -109,6 +112,7 @@ public final class NodeConfig {
     intIn("raft.election.timeout.min.ms", 50, 600_000);
     intIn("raft.election.timeout.max.ms", intValue("raft.election.timeout.min.ms") + 1, 600_000);
     longIn("raft.snapshot.every.entries", 16, Long.MAX_VALUE);
+    longIn("raft.log.segment.bytes", 64 << 10, 1L << 30);
     intIn("shutdown.grace.ms", 0, 600_000);
   }
 

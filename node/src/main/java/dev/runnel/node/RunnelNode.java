@@ -85,7 +85,8 @@ public final class RunnelNode implements AutoCloseable {
             config.intValue("raft.election.timeout.max.ms"),
             // The Raft entry holds a batch plus a small header.
             config.intValue("message.max.bytes") + 4096,
-            config.longValue("raft.snapshot.every.entries"));
+            config.longValue("raft.snapshot.every.entries"),
+            config.longValue("raft.log.segment.bytes"));
     LogConfig logConfig =
         new LogConfig(
             config.longValue("log.map.size.initial.bytes"),

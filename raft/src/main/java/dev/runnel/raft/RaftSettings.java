@@ -19,6 +19,7 @@ import org.apache.ratis.util.TimeDuration;
  * @param storageDir where Ratis keeps every group's directory (log, snapshots, partition LMDB)
  * @param entryBytesMax the largest Raft entry (one client batch plus its header) accepted
  * @param snapshotEveryEntries a snapshot is taken after this many entries, then the log is purged
+ * @param segmentBytesMax size of one Raft log segment; only whole closed segments are purged
  */
 public record RaftSettings(
     int nodeId,
@@ -28,7 +29,8 @@ public record RaftSettings(
     long electionTimeoutMinMs,
     long electionTimeoutMaxMs,
     int entryBytesMax,
-    long snapshotEveryEntries) {
+    long snapshotEveryEntries,
+    long segmentBytesMax) {
 
   public RaftSettings {
     if (nodeId < 0) {
@@ -46,6 +48,13 @@ public record RaftSettings(
     }
     if (snapshotEveryEntries < 16) {
       throw new IllegalArgumentException("raft.snapshot.every.entries must be >= 16");
+    }
+    if (segmentBytesMax < 2L * entryBytesMax) {
+      throw new IllegalArgumentException(
+          "raft.log.segment.bytes must hold at least two of the largest entries ("
+              + 2L * entryBytesMax
+              + " bytes), got "
+              + segmentBytesMax);
     }
   }
 
@@ -73,7 +82,7 @@ public record RaftSettings(
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(writeBufferBytes - 8));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(writeBufferBytes * 2, 8 << 20)));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1 << 20));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(16 << 20));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentBytesMax));
     // Bounded Raft logs: snapshot every N entries and purge everything the snapshot covers.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEveryEntries);
