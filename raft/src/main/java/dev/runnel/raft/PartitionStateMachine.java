@@ -60,10 +60,11 @@ public final class PartitionStateMachine extends BaseStateMachine {
     } catch (StorageException e) {
       throw new IOException("cannot open the log of group " + groupId + " at " + dir, e);
     }
-    if (log.lastAppliedIndex() >= 0) {
-      // LMDB is never behind the last snapshot (a snapshot syncs it first), so resuming from its
-      // applied index replays exactly the entries it lacks.
-      updateLastAppliedTermIndex(log.lastAppliedTerm(), log.lastAppliedIndex());
+    // Ratis replays the log from its latest snapshot and expects the applied index to start
+    // there; entries LMDB already holds (it may be ahead of the snapshot) are skipped in apply.
+    var snapshot = snapshotStorage.loadLatestSnapshot();
+    if (snapshot != null) {
+      setLastAppliedTermIndex(snapshot.getTermIndex());
     }
     LOG.debug(
         "partition group {} opened: next offset {}, last applied {}",
