@@ -1,0 +1,63 @@
+package dev.runnel.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  @Test
+  void defaultsAreValid() {
+    NodeConfig config = NodeConfig.of(Map.of());
+    assertEquals(9400, config.intValue("grpc.port"));
+    assertEquals(Path.of("./data"), config.dataDir());
+  }
+
+  @Test
+  void fileThenOverrides(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.properties");
+    Files.writeString(file, "grpc.port=7000\nnode.id=3\n");
+    NodeConfig config = NodeConfig.load(file, Map.of("grpc.port", "7001"));
+    assertEquals(7001, config.intValue("grpc.port"));
+    assertEquals(3, config.intValue("node.id"));
+  }
+
+  @Test
+  void refusesUnknownKeysAndBadValuesNamingTheKey() {
+    var unknown = assertThrows(IllegalArgumentException.class, () -> NodeConfig.of(Map.of("grpc.prot", "1")));
+    assertTrue(unknown.getMessage().contains("unknown config key 'grpc.prot'"));
+    var notNumber = assertThrows(IllegalArgumentException.class, () -> NodeConfig.of(Map.of("grpc.port", "x")));
+    assertTrue(notNumber.getMessage().startsWith("grpc.port must be a number"));
+    var range = assertThrows(IllegalArgumentException.class, () -> NodeConfig.of(Map.of("grpc.port", "70000")));
+    assertTrue(range.getMessage().contains("between 0 and 65535"));
+    var order =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NodeConfig.of(Map.of("raft.election.timeout.min.ms", "900", "raft.election.timeout.max.ms", "800")));
+    assertTrue(order.getMessage().startsWith("raft.election.timeout.max.ms"));
+  }
+
+  /** docs/configuration.md is the reference: every key must be there with its default. */
+  @Test
+  void everyKeyIsDocumentedWithItsDefault() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+    NodeConfig.KEYS.forEach(
+        (key, spec) ->
+            assertTrue(
+                doc.contains("| `" + key + "` | `" + spec[0] + "` |"),
+                "docs/configuration.md lacks " + key + " = " + spec[0]));
+  }
+
+  @Test
+  void aDataDirectoryBelongsToOneNode(@TempDir Path dir) throws Exception {
+    String cluster = ClusterIdentity.loadOrCreate(dir, 1);
+    assertEquals(cluster, ClusterIdentity.loadOrCreate(dir, 1));
+    var wrongNode = assertThrows(IllegalArgumentException.class, () -> ClusterIdentity.loadOrCreate(dir, 2));
+    assertTrue(wrongNode.getMessage().contains("belongs to node 1, not node 2"));
+  }
+}
