@@ -1,6 +1,8 @@
 package dev.runnel.node;
 
 import dev.runnel.storage.PartitionLog;
+import dev.runnel.storage.StoredBatch;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.protocol.RaftGroupId;
 
@@ -38,6 +40,24 @@ public final class PartitionHandle {
 
   public PartitionLog log() {
     return log;
+  }
+
+  /**
+   * Reads from the log; a partition removed meanwhile (its topic deleted) answers UNKNOWN_TOPIC
+   * instead of the storage's use-after-close error.
+   */
+  public List<StoredBatch> read(long offset, int maxBytes) {
+    if (closed) {
+      throw RunnelError.unknownTopic(topic);
+    }
+    try {
+      return log.read(offset, maxBytes);
+    } catch (IllegalStateException e) {
+      if (closed) {
+        throw RunnelError.unknownTopic(topic);
+      }
+      throw e;
+    }
   }
 
   public boolean closed() {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunnelNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunnelNode.class);
-  private static final long CONTROLLER_READY_TIMEOUT_MS = 60_000;
+  /** How long start-up waits for the controller and then the partitions to elect leaders. */
+  private static final long READY_TIMEOUT_MS = 60_000;
   /** Threads serving gRPC calls; calls never block on Raft (they complete asynchronously). */
   private static final int GRPC_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
@@ -95,12 +97,15 @@ public final class RunnelNode implements AutoCloseable {
     RaftHost raft = RaftHost.start(raftSettings, logConfig);
     try {
       raft.ensureGroup(RaftIds.CONTROLLER_GROUP, List.of(raft.self()));
-      awaitControllerReady(raft);
+      awaitReady(() -> raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP), "the controller group");
       ControllerStateMachine controller = raft.controller();
       PartitionDirectory directory = new PartitionDirectory(controller.metadata());
       Reconciler reconciler = new Reconciler(raft, controller.metadata(), directory);
       controller.addTopicListener(reconciler::reconcileSoon);
       reconciler.reconcileSoon().join();
+      // Serve once the recovered partitions have leaders, so the first requests after a restart
+      // do not all bounce with NOT_LEADER.
+      awaitReady(() -> directory.allLed(raft), "the hosted partitions");
 
       NodeMetrics metrics = new NodeMetrics();
       ExecutorService readExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-read"));
@@ -156,18 +161,17 @@ public final class RunnelNode implements AutoCloseable {
     }
   }
 
-  private static void awaitControllerReady(RaftHost raft) throws IOException {
-    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTROLLER_READY_TIMEOUT_MS);
-    while (!raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP)) {
+  private static void awaitReady(BooleanSupplier ready, String what) throws IOException {
+    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+    while (!ready.getAsBoolean()) {
       if (System.nanoTime() > deadlineNs) {
-        throw new IOException(
-            "the controller group did not become ready in " + CONTROLLER_READY_TIMEOUT_MS + " ms");
+        throw new IOException(what + " did not become ready in " + READY_TIMEOUT_MS + " ms");
       }
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the controller", e);
+        throw new IOException("interrupted while waiting for " + what, e);
       }
     }
   }

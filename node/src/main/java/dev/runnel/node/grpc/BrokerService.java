@@ -160,7 +160,7 @@ public final class BrokerService {
       StreamObserver<OpaqueFetchResponse> response,
       Timer.Context timer) {
     CompletableFuture<Void> appended = handle.nextAppend();
-    List<StoredBatch> batches = handle.log().read(offset, maxBytes);
+    List<StoredBatch> batches = handle.read(offset, maxBytes);
     long remainingNs = deadlineNs - System.nanoTime();
     if (batches.isEmpty() && remainingNs > 0 && !handle.closed()) {
       appended
@@ -200,7 +200,7 @@ public final class BrokerService {
       long start;
       if (request.hasOffset()) {
         start = request.getOffset();
-        handle.log().read(start, 1); // validates the offset: an out-of-range start fails now
+        handle.read(start, 1); // validates the offset: an out-of-range start fails now
       } else if (request.getStart() == dev.runnel.proto.v1.OffsetSpec.OFFSET_SPEC_EARLIEST) {
         start = handle.log().logStartOffset();
       } else {

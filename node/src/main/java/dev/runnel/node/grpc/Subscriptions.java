@@ -108,12 +108,8 @@ public final class Subscriptions {
 
     private void drain() {
       while (!finished.get() && call.isReady()) {
-        if (partition.closed()) {
-          fail(RunnelError.unknownTopic(partition.topic()));
-          return;
-        }
         var appended = partition.nextAppend();
-        List<StoredBatch> batches = partition.log().read(position, maxBytes);
+        List<StoredBatch> batches = partition.read(position, maxBytes);
         if (batches.isEmpty()) {
           appended.thenRunAsync(this::schedule, executor);
           return;

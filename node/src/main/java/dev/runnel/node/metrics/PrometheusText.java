@@ -21,7 +21,7 @@ public final class PrometheusText {
 
   public static String render(MetricRegistry registry) {
     StringBuilder out = new StringBuilder(4096);
-    for (Map.Entry<String, Gauge> e : registry.getGauges().entrySet()) {
+    for (Map.Entry<String, Gauge<?>> e : gauges(registry).entrySet()) {
       Object value = e.getValue().getValue();
       if (value instanceof Number n) {
         String name = sanitize(e.getKey());
@@ -52,6 +52,11 @@ public final class PrometheusText {
       sample(out, name + "_sum", "", seconds(s.getMean() * timer.getCount()));
     }
     return out.toString();
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"}) // dropwizard's registry API returns raw Gauges
+  private static Map<String, Gauge<?>> gauges(MetricRegistry registry) {
+    return (Map) registry.getGauges();
   }
 
   /** "runnel.topic.bytes.in.orders" → {"runnel.topic.bytes.in", "topic=\"orders\""}. */
