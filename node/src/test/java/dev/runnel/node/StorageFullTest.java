@@ -76,4 +76,37 @@ class StorageFullTest {
       }
     }
   }
+
+  @Test
+  void aDiskBelowItsFreeSpaceMinimumRefusesWrites() throws Exception {
+    Map<String, String> config = TestNodes.config(dataDir);
+    // No disk here has a pebibyte free: every write must be refused, reads must keep working.
+    config.put("log.disk.free.min.bytes", Long.toString(1L << 50));
+    try (RunnelNode node = TestNodes.start(config)) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+      try {
+        AdminGrpc.newBlockingStub(channel)
+            .createTopic(CreateTopicRequest.newBuilder().setName("nodisk").setPartitions(1).build());
+        BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
+        var e =
+            fails(
+                () ->
+                    broker.produce(
+                        ProduceRequest.newBuilder()
+                            .setTopic("nodisk")
+                            .setPartition(0)
+                            .setBatch(PlainGrpcClientTest.batch(PlainGrpcClientTest.record(new byte[] {1}, "v")))
+                            .build()),
+                Status.Code.RESOURCE_EXHAUSTED,
+                "STORAGE_FULL");
+        assertTrue(e.getStatus().getDescription().contains("nearly full"), e.getStatus().getDescription());
+        var fetched =
+            broker.fetch(FetchRequest.newBuilder().setTopic("nodisk").setPartition(0).setOffset(0).build());
+        assertEquals(0, fetched.getHighWatermark());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
 }
