@@ -1,0 +1,134 @@
+package dev.runnel.sdk;
+
+import dev.runnel.proto.v1.AdminGrpc;
+import dev.runnel.proto.v1.CreateTopicRequest;
+import dev.runnel.proto.v1.DeleteTopicRequest;
+import dev.runnel.proto.v1.DescribeTopicRequest;
+import dev.runnel.proto.v1.ListTopicsRequest;
+import dev.runnel.proto.v1.MetadataRequest;
+import dev.runnel.proto.v1.MetadataResponse;
+import dev.runnel.proto.v1.OffsetSpec;
+import dev.runnel.proto.v1.TopicDescription;
+import dev.runnel.proto.v1.TopicSummary;
+import io.grpc.ManagedChannel;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Topic management and cluster look-ups, one blocking call each. Admin calls are not retried: a
+ * user or tool running them sees the error and decides. Failures throw {@link RunnelException}.
+ */
+public final class Admin implements AutoCloseable {
+  private final ChannelPool channels;
+  private final String bootstrap;
+  private final long requestTimeoutMs;
+  private final OffsetLookup offsets;
+
+  private Admin(String bootstrap, long requestTimeoutMs, Function<String, ManagedChannel> channelFactory) {
+    this.channels = new ChannelPool(channelFactory);
+    this.bootstrap = bootstrap;
+    this.requestTimeoutMs = requestTimeoutMs;
+    this.offsets = new OffsetLookup(channels, bootstrap, requestTimeoutMs, new RetryBackoff(0, 0));
+  }
+
+  public static Admin create(String bootstrap) {
+    return builder().bootstrap(bootstrap).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Creates a topic; {@code replicationFactor} 0 means the cluster default. */
+  public TopicDescription createTopic(
+      String name, int partitions, int replicationFactor, Map<String, String> configs) {
+    CreateTopicRequest request =
+        CreateTopicRequest.newBuilder()
+            .setName(name)
+            .setPartitions(partitions)
+            .setReplicationFactor(replicationFactor)
+            .putAllConfigs(configs == null ? Map.of() : configs)
+            .build();
+    return call(() -> stub().createTopic(request));
+  }
+
+  public void deleteTopic(String name) {
+    call(() -> stub().deleteTopic(DeleteTopicRequest.newBuilder().setName(name).build()));
+  }
+
+  public List<TopicSummary> listTopics() {
+    return call(() -> stub().listTopics(ListTopicsRequest.getDefaultInstance()).getTopicsList());
+  }
+
+  public TopicDescription describeTopic(String name) {
+    return call(() -> stub().describeTopic(DescribeTopicRequest.newBuilder().setName(name).build()));
+  }
+
+  /** Nodes and per-partition leaders of {@code topics} (all topics when empty). */
+  public MetadataResponse metadata(Collection<String> topics) {
+    return call(() -> stub().metadata(MetadataRequest.newBuilder().addAllTopics(topics).build()));
+  }
+
+  /** Partition -> offset of every partition of {@code topic} for {@code spec}. */
+  public Map<Integer, Long> listOffsets(String topic, OffsetSpec spec) {
+    return offsets.listOffsets(topic, List.of(), spec);
+  }
+
+  /** Partition -> first offset whose batch holds a timestamp >= {@code timestampMs}, or -1. */
+  public Map<Integer, Long> listOffsetsForTimestamp(String topic, long timestampMs) {
+    return offsets.listOffsetsForTimestamp(topic, timestampMs);
+  }
+
+  @Override
+  public void close() {
+    channels.close();
+  }
+
+  private AdminGrpc.AdminBlockingStub stub() {
+    return AdminGrpc.newBlockingStub(channels.channel(bootstrap))
+        .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  private static <T> T call(Supplier<T> blockingCall) {
+    try {
+      return blockingCall.get();
+    } catch (RuntimeException e) {
+      throw RunnelException.from(e);
+    }
+  }
+
+  /** Builds an {@link Admin}. */
+  public static final class Builder {
+    private String bootstrap = "127.0.0.1:9400";
+    private int requestTimeoutMs = 30_000;
+    private Function<String, ManagedChannel> channelFactory = ChannelPool::netty;
+
+    private Builder() {}
+
+    public Builder bootstrap(String hostPort) {
+      this.bootstrap = hostPort;
+      return this;
+    }
+
+    public Builder requestTimeoutMs(int requestTimeoutMs) {
+      this.requestTimeoutMs = requestTimeoutMs;
+      return this;
+    }
+
+    /** For tests: how a channel to an address is opened (e.g. in-process). */
+    Builder channelFactory(Function<String, ManagedChannel> channelFactory) {
+      this.channelFactory = channelFactory;
+      return this;
+    }
+
+    public Admin build() {
+      ConfigBounds.hostPort("bootstrap", bootstrap);
+      ConfigBounds.check("requestTimeoutMs", requestTimeoutMs, 1, 600_000);
+      return new Admin(bootstrap, requestTimeoutMs, channelFactory);
+    }
+  }
+}

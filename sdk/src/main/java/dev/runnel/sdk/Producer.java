@@ -1,0 +1,256 @@
+package dev.runnel.sdk;
+
+import com.google.protobuf.ByteString;
+import dev.runnel.proto.v1.ErrorReason;
+import dev.runnel.proto.v1.Header;
+import dev.runnel.proto.v1.Record;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Sends records to Runnel topics. Thread-safe: many threads may call {@link #send} at once.
+ * Records are grouped per partition into batches sent when full ({@code batchSizeBytes}) or after
+ * {@code lingerMs}; at most one batch per partition is in flight, so retries never reorder a
+ * partition's records.
+ */
+public final class Producer implements AutoCloseable {
+  private final ProducerSettings settings;
+  private final ChannelPool channels;
+  private final ClusterMetadata metadata;
+  private final Partitioner partitioner;
+  private final BufferMemory memory;
+  private final RecordAccumulator accumulator;
+  private final Thread senderThread;
+  private final LongSupplier clockMs = System::currentTimeMillis;
+  private volatile boolean closed;
+
+  private Producer(ProducerSettings settings, Function<String, ManagedChannel> channelFactory) {
+    this.settings = settings;
+    this.channels = new ChannelPool(channelFactory);
+    this.metadata = new ClusterMetadata(channels, settings.bootstrap(), settings.requestTimeoutMs());
+    this.partitioner = new Partitioner(new Random());
+    this.memory = new BufferMemory(settings.bufferMemoryBytes());
+    this.accumulator = new RecordAccumulator(settings.batchSizeBytes(), settings.lingerMs());
+    Sender sender =
+        new Sender(
+            accumulator,
+            memory,
+            partitioner,
+            metadata,
+            channels,
+            new RetryBackoff(settings.retries(), settings.retryBackoffMs()),
+            settings.requestTimeoutMs(),
+            clockMs);
+    this.senderThread = new Thread(sender, "runnel-producer-sender");
+    senderThread.setDaemon(true);
+    senderThread.start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Queues {@code record} for sending. Blocks only while the buffer is full (up to {@code
+   * maxBlockMs}) or the topic's metadata is first looked up; every failure, including those,
+   * completes the future exceptionally with a {@link RunnelException}.
+   */
+  public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
+    if (closed) {
+      throw new IllegalStateException("producer is closed");
+    }
+    CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+    try {
+      int partitionCount = metadata.partitionCount(record.topic());
+      int partition = partitioner.partition(record, partitionCount);
+      if (partition >= partitionCount) {
+        throw RunnelException.local(
+            ErrorReason.UNKNOWN_PARTITION,
+            Status.Code.NOT_FOUND,
+            "UNKNOWN_PARTITION: topic " + record.topic() + " has " + partitionCount
+                + " partitions, no partition " + partition);
+      }
+      long nowMs = clockMs.getAsLong();
+      Record wire = toWire(record, nowMs);
+      long sizeBytes = ProducerBatch.encodedSizeBytes(wire);
+      memory.reserve(sizeBytes, settings.maxBlockMs());
+      TopicPartition tp = new TopicPartition(record.topic(), partition);
+      try {
+        if (accumulator.append(tp, wire, sizeBytes, future, nowMs)) {
+          partitioner.onBatchClosed(tp);
+        }
+      } catch (IllegalStateException e) {
+        memory.release(sizeBytes);
+        throw e;
+      }
+    } catch (RunnelException e) {
+      future.completeExceptionally(e);
+    }
+    return future;
+  }
+
+  /** Sends {@code record} and waits for its acknowledgement; throws {@link RunnelException}. */
+  public RecordMetadata sendSync(ProducerRecord record) {
+    try {
+      return send(record).join();
+    } catch (CompletionException e) {
+      throw RunnelException.from(e);
+    }
+  }
+
+  /** Sends everything buffered now, without waiting for linger, and waits until all sends finish. */
+  public void flush() {
+    accumulator.beginFlush();
+    try {
+      for (CompletableFuture<RecordMetadata> future : accumulator.incompleteFutures()) {
+        // Failures are reported through each send's own future; flush only waits.
+        future.handle((ok, error) -> null).join();
+      }
+    } finally {
+      accumulator.endFlush();
+    }
+  }
+
+  /** Flushes, then stops the sender and closes the connections. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    flush();
+    accumulator.close();
+    try {
+      senderThread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channels.close();
+  }
+
+  private static Record toWire(ProducerRecord record, long nowMs) {
+    Record.Builder wire =
+        Record.newBuilder().setTimestampMs(record.timestampMs() == 0 ? nowMs : record.timestampMs());
+    if (record.key() != null) {
+      wire.setKey(ByteString.copyFrom(record.key()));
+    }
+    if (record.value() != null) {
+      wire.setValue(ByteString.copyFrom(record.value()));
+    }
+    List<Header> headers = new ArrayList<>(record.headers().size());
+    for (RecordHeader h : record.headers()) {
+      Header.Builder header = Header.newBuilder().setKey(h.key());
+      if (h.value() != null) {
+        header.setValue(ByteString.copyFrom(h.value()));
+      }
+      headers.add(header.build());
+    }
+    return wire.addAllHeaders(headers).build();
+  }
+
+  /** Validated producer settings. */
+  record ProducerSettings(
+      String bootstrap,
+      long lingerMs,
+      int batchSizeBytes,
+      long bufferMemoryBytes,
+      long maxBlockMs,
+      int requestTimeoutMs,
+      int retries,
+      int retryBackoffMs) {}
+
+  /** Builds a {@link Producer}; every setting is checked against its bound in {@link #build}. */
+  public static final class Builder {
+    static final int BATCH_SIZE_BYTES_MAX = 16 * 1024 * 1024;
+
+    private String bootstrap = "127.0.0.1:9400";
+    private int lingerMs = 5;
+    private int batchSizeBytes = 256 * 1024;
+    private long bufferMemoryBytes = 32L * 1024 * 1024;
+    private long maxBlockMs = 60_000;
+    private int requestTimeoutMs = 30_000;
+    private int retries = 10;
+    private int retryBackoffMs = 100;
+    private Function<String, ManagedChannel> channelFactory = ChannelPool::netty;
+
+    private Builder() {}
+
+    public Builder bootstrap(String hostPort) {
+      this.bootstrap = hostPort;
+      return this;
+    }
+
+    public Builder lingerMs(int lingerMs) {
+      this.lingerMs = lingerMs;
+      return this;
+    }
+
+    public Builder batchSizeBytes(int batchSizeBytes) {
+      this.batchSizeBytes = batchSizeBytes;
+      return this;
+    }
+
+    public Builder bufferMemoryBytes(long bufferMemoryBytes) {
+      this.bufferMemoryBytes = bufferMemoryBytes;
+      return this;
+    }
+
+    public Builder maxBlockMs(long maxBlockMs) {
+      this.maxBlockMs = maxBlockMs;
+      return this;
+    }
+
+    public Builder requestTimeoutMs(int requestTimeoutMs) {
+      this.requestTimeoutMs = requestTimeoutMs;
+      return this;
+    }
+
+    public Builder retries(int retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    public Builder retryBackoffMs(int retryBackoffMs) {
+      this.retryBackoffMs = retryBackoffMs;
+      return this;
+    }
+
+    /** For tests: how a channel to an address is opened (e.g. in-process). */
+    Builder channelFactory(Function<String, ManagedChannel> channelFactory) {
+      this.channelFactory = channelFactory;
+      return this;
+    }
+
+    ProducerSettings settings() {
+      ConfigBounds.hostPort("bootstrap", bootstrap);
+      ConfigBounds.check("lingerMs", lingerMs, 0, 60_000);
+      // The node refuses requests above its max message size; 16 MiB stays well under gRPC limits.
+      ConfigBounds.check("batchSizeBytes", batchSizeBytes, 1, BATCH_SIZE_BYTES_MAX);
+      ConfigBounds.check("bufferMemoryBytes", bufferMemoryBytes, batchSizeBytes, 1L << 40);
+      ConfigBounds.check("maxBlockMs", maxBlockMs, 0, 3_600_000);
+      ConfigBounds.check("requestTimeoutMs", requestTimeoutMs, 1, 600_000);
+      ConfigBounds.check("retries", retries, 0, 1_000);
+      ConfigBounds.check("retryBackoffMs", retryBackoffMs, 0, 60_000);
+      return new ProducerSettings(
+          bootstrap,
+          lingerMs,
+          batchSizeBytes,
+          bufferMemoryBytes,
+          maxBlockMs,
+          requestTimeoutMs,
+          retries,
+          retryBackoffMs);
+    }
+
+    public Producer build() {
+      return new Producer(settings(), channelFactory);
+    }
+  }
+}

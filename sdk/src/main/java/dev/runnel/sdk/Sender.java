@@ -1,0 +1,152 @@
+package dev.runnel.sdk;
+
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.ErrorReason;
+import dev.runnel.proto.v1.ProduceRequest;
+import dev.runnel.proto.v1.ProduceResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's single I/O thread: drains ready batches from the accumulator and sends each with
+ * an async Produce call. Completion runs on gRPC's executor and only touches the batch, the
+ * accumulator and the buffer memory, which are safe for that; no thread is started per send.
+ */
+final class Sender implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+
+  private final RecordAccumulator accumulator;
+  private final BufferMemory memory;
+  private final Partitioner partitioner;
+  private final ClusterMetadata metadata;
+  private final ChannelPool channels;
+  private final RetryBackoff backoff;
+  private final long requestTimeoutMs;
+  private final LongSupplier clockMs;
+
+  Sender(
+      RecordAccumulator accumulator,
+      BufferMemory memory,
+      Partitioner partitioner,
+      ClusterMetadata metadata,
+      ChannelPool channels,
+      RetryBackoff backoff,
+      long requestTimeoutMs,
+      LongSupplier clockMs) {
+    this.accumulator = accumulator;
+    this.memory = memory;
+    this.partitioner = partitioner;
+    this.metadata = metadata;
+    this.channels = channels;
+    this.backoff = backoff;
+    this.requestTimeoutMs = requestTimeoutMs;
+    this.clockMs = clockMs;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        RecordAccumulator.Drain drain = accumulator.drain(clockMs.getAsLong());
+        if (drain.finished()) {
+          return;
+        }
+        for (ProducerBatch batch : drain.ready()) {
+          dispatch(batch);
+        }
+        accumulator.awaitChange(drain.waitMs());
+      }
+    } catch (InterruptedException e) {
+      // Nobody in the SDK interrupts this thread; if someone else does, fail what is left rather
+      // than leave callers waiting on futures that no thread will complete.
+      Thread.currentThread().interrupt();
+      RunnelException closed =
+          RunnelException.local(
+              ErrorReason.ERROR_REASON_UNSPECIFIED,
+              Status.Code.CANCELLED,
+              "producer sender thread interrupted before the record was sent");
+      for (ProducerBatch batch : accumulator.abortUnsent()) {
+        finish(batch, null, closed);
+      }
+    }
+  }
+
+  private void dispatch(ProducerBatch batch) {
+    batch.onAttempt();
+    if (batch.attempts() == 1) {
+      partitioner.onBatchClosed(batch.tp());
+    }
+    ProduceRequest request =
+        ProduceRequest.newBuilder()
+            .setTopic(batch.tp().topic())
+            .setPartition(batch.tp().partition())
+            .setBatch(batch.encoded())
+            .build();
+    try {
+      BrokerGrpc.newStub(channels.channel(metadata.leaderAddress(batch.tp())))
+          .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
+          .produce(request, new ProduceObserver(batch));
+    } catch (RuntimeException e) {
+      onFailure(batch, e);
+    }
+  }
+
+  private void onFailure(ProducerBatch batch, Throwable t) {
+    RunnelException error = RunnelException.from(t);
+    metadata.invalidateOn(error, batch.tp().topic());
+    if (backoff.mayRetry(error, batch.attempts())) {
+      long waitMs = backoff.backoffMs(batch.attempts());
+      LOG.debug("produce to {} failed (attempt {}), retrying in {} ms: {}",
+          batch.tp(), batch.attempts(), waitMs, error.getMessage());
+      accumulator.reenqueue(batch, clockMs.getAsLong() + waitMs);
+      return;
+    }
+    RunnelException finalError =
+        new RunnelException(
+            error.reason(),
+            error.code(),
+            error.metadata(),
+            "produce to " + batch.tp() + " failed after " + batch.attempts() + " attempt(s): "
+                + error.getMessage(),
+            error);
+    finish(batch, null, finalError);
+  }
+
+  private void finish(ProducerBatch batch, ProduceResponse response, RunnelException error) {
+    // Account first so a caller woken by its future sees the memory and the partition free.
+    accumulator.completed(batch);
+    memory.release(batch.sizeBytes());
+    if (error == null) {
+      batch.complete(response);
+    } else {
+      batch.fail(error);
+    }
+  }
+
+  private final class ProduceObserver implements StreamObserver<ProduceResponse> {
+    private final ProducerBatch batch;
+
+    ProduceObserver(ProducerBatch batch) {
+      this.batch = batch;
+    }
+
+    @Override
+    public void onNext(ProduceResponse response) {
+      finish(batch, response, null);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      onFailure(batch, t);
+    }
+
+    @Override
+    public void onCompleted() {
+      // The unary response already completed the batch in onNext.
+    }
+  }
+}
