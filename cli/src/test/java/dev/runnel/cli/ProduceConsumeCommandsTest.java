@@ -1,0 +1,133 @@
+package dev.runnel.cli;
+
+import static dev.runnel.cli.ErrorAssertions.assertOneErrorLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.loadtest.LocalNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProduceConsumeCommandsTest {
+  // Bounds every consume in this class so a bug fails the test instead of hanging it.
+  private static final String IDLE_TIMEOUT_MS = "15000";
+
+  @TempDir static Path dataDir;
+  static LocalNode node;
+  static String bootstrap;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = LocalNode.start(dataDir);
+    bootstrap = node.bootstrap();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @Test
+  void keyed_lines_come_back_with_their_keys() {
+    createTopic("keyed", 3);
+    List<String> lines = IntStream.range(0, 100).mapToObj(i -> "k" + i % 7 + ":v" + i).toList();
+    Cli.Result produced =
+        Cli.runWithInput(String.join("\n", lines) + "\n", "produce", "keyed", "--key-separator", ":",
+            "--bootstrap", bootstrap);
+    assertEquals(0, produced.exitCode(), produced.describe());
+    assertEquals("produced 100 records to keyed\n", produced.err());
+
+    Cli.Result consumed =
+        Cli.run("consume", "keyed", "--from-beginning", "--max-messages", "100", "--print-key",
+            "--timeout-ms", IDLE_TIMEOUT_MS, "--bootstrap", bootstrap);
+    assertEquals(0, consumed.exitCode(), consumed.describe());
+    List<String> expected = lines.stream().map(l -> l.replace(':', '\t')).sorted().toList();
+    assertEquals(expected, consumed.out().lines().sorted().toList());
+  }
+
+  @Test
+  void partition_and_offset_pick_where_to_start() {
+    createTopic("single", 1);
+    produce("single", 10);
+    Cli.Result consumed =
+        Cli.run("consume", "single", "--partition", "0", "--offset", "7", "--max-messages", "3",
+            "--print-offset", "--timeout-ms", IDLE_TIMEOUT_MS, "--bootstrap", bootstrap);
+    assertEquals(0, consumed.exitCode(), consumed.describe());
+    assertEquals("p0@7\tm7\np0@8\tm8\np0@9\tm9\n", consumed.out());
+  }
+
+  @Test
+  void a_group_continues_after_its_committed_offset() {
+    createTopic("grouped", 1);
+    produce("grouped", 10);
+    String[] consumeFour = {
+      "consume", "grouped", "--group", "readers", "--from-beginning", "--max-messages", "4",
+      "--timeout-ms", IDLE_TIMEOUT_MS, "--bootstrap", bootstrap
+    };
+    Cli.Result first = Cli.run(consumeFour);
+    assertEquals("m0\nm1\nm2\nm3\n", first.out(), first.describe());
+    Cli.Result second = Cli.run(consumeFour);
+    assertEquals("m4\nm5\nm6\nm7\n", second.out(), second.describe());
+  }
+
+  @Test
+  void consume_exits_after_idle_timeout() {
+    createTopic("quiet", 1);
+    long startMs = System.currentTimeMillis();
+    Cli.Result consumed = Cli.run("consume", "quiet", "--timeout-ms", "500", "--bootstrap", bootstrap);
+    assertEquals(0, consumed.exitCode(), consumed.describe());
+    assertEquals("", consumed.out());
+    assertTrue(System.currentTimeMillis() - startMs < 10_000);
+  }
+
+  @Test
+  void producing_to_an_unknown_topic_is_one_error_line() {
+    assertOneErrorLine(
+        Cli.runWithInput("a\nb\n", "produce", "missing", "--bootstrap", bootstrap), 1, "error: UNKNOWN_TOPIC");
+  }
+
+  @Test
+  void consuming_an_unknown_topic_is_one_error_line() {
+    assertOneErrorLine(
+        Cli.run("consume", "missing", "--timeout-ms", "500", "--bootstrap", bootstrap), 1, "error: UNKNOWN_TOPIC");
+  }
+
+  @Test
+  void offset_without_partition_is_a_usage_error() {
+    assertOneErrorLine(
+        Cli.run("consume", "single", "--offset", "3", "--bootstrap", bootstrap), 2, "error: --offset needs --partition");
+  }
+
+  @Test
+  void perf_subcommands_run_through_the_cli() {
+    Cli.Result produced =
+        Cli.run("perf", "produce", "--topic", "perf-cli", "--records", "300", "--record-size", "50",
+            "--partitions", "2", "--bootstrap", bootstrap);
+    assertEquals(0, produced.exitCode(), produced.describe());
+    assertTrue(produced.out().startsWith("produce perf-cli: 300 records, 0 failed"), produced.describe());
+    Cli.Result consumed =
+        Cli.run("perf", "consume", "--topic", "perf-cli", "--records", "300", "--timeout-s", "30",
+            "--bootstrap", bootstrap);
+    assertEquals(0, consumed.exitCode(), consumed.describe());
+    assertTrue(consumed.out().startsWith("consume perf-cli: 300 records"), consumed.describe());
+  }
+
+  private static void createTopic(String name, int partitions) {
+    Cli.Result created =
+        Cli.run("topic", "create", name, "--partitions", String.valueOf(partitions), "--bootstrap", bootstrap);
+    assertEquals(0, created.exitCode(), created.describe());
+  }
+
+  /** Produces m0..m{count-1}, unkeyed. */
+  private static void produce(String topic, int count) {
+    String input = IntStream.range(0, count).mapToObj(i -> "m" + i).collect(Collectors.joining("\n"));
+    Cli.Result produced = Cli.runWithInput(input, "produce", topic, "--bootstrap", bootstrap);
+    assertEquals(0, produced.exitCode(), produced.describe());
+  }
+}

@@ -1,0 +1,153 @@
+package dev.runnel.cli;
+
+import static dev.runnel.cli.ErrorAssertions.assertOneErrorLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.loadtest.LocalNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TopicCommandsTest {
+  @TempDir static Path dataDir;
+  static LocalNode node;
+  static String bootstrap;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = LocalNode.start(dataDir);
+    bootstrap = node.bootstrap();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @Test
+  void create_list_describe_delete_round_trip() {
+    Cli.Result created =
+        Cli.run("topic", "create", "orders", "--partitions", "3", "--config", "max.message.bytes=2048",
+            "--bootstrap", bootstrap);
+    assertEquals(0, created.exitCode(), created.describe());
+    assertTrue(created.out().contains("created topic orders with 3 partitions"), created.describe());
+
+    Cli.Result listed = Cli.run("topic", "list", "--bootstrap", bootstrap);
+    assertEquals(0, listed.exitCode(), listed.describe());
+    assertTrue(listed.out().lines().anyMatch(l -> l.matches("orders\\s+3\\s+1")), listed.describe());
+
+    Cli.Result described = Cli.run("topic", "describe", "orders", "--bootstrap", bootstrap);
+    assertEquals(0, described.exitCode(), described.describe());
+    assertTrue(described.out().contains("PARTITION  LEADER  REPLICAS  LOG START  HIGH WATERMARK  SIZE BYTES"),
+        described.describe());
+    for (int p = 0; p < 3; p++) {
+      int partition = p;
+      assertTrue(described.out().lines().anyMatch(l -> l.startsWith(partition + " ")), described.describe());
+    }
+    assertTrue(described.out().contains("  max.message.bytes=2048"), described.describe());
+
+    Cli.Result deleted = Cli.run("topic", "delete", "orders", "--bootstrap", bootstrap);
+    assertEquals(0, deleted.exitCode(), deleted.describe());
+    Cli.Result afterDelete = Cli.run("topic", "list", "--bootstrap", bootstrap);
+    assertFalse(afterDelete.out().contains("orders"), afterDelete.describe());
+  }
+
+  @Test
+  void describing_an_unknown_topic_is_one_error_line() {
+    assertOneErrorLine(
+        Cli.run("topic", "describe", "nope", "--bootstrap", bootstrap), 1, "error: UNKNOWN_TOPIC");
+  }
+
+  @Test
+  void invalid_topic_name_is_one_error_line() {
+    assertOneErrorLine(
+        Cli.run("topic", "create", "bad/name", "--partitions", "1", "--bootstrap", bootstrap),
+        1,
+        "error: INVALID_TOPIC_NAME");
+  }
+
+  @Test
+  void zero_partitions_is_one_error_line() {
+    assertOneErrorLine(
+        Cli.run("topic", "create", "zero", "--partitions", "0", "--bootstrap", bootstrap),
+        1,
+        "error: INVALID_PARTITIONS");
+  }
+
+  @Test
+  void creating_an_existing_topic_is_one_error_line() {
+    assertEquals(0, Cli.run("topic", "create", "twice", "--partitions", "1", "--bootstrap", bootstrap).exitCode());
+    assertOneErrorLine(
+        Cli.run("topic", "create", "twice", "--partitions", "1", "--bootstrap", bootstrap),
+        1,
+        "error: TOPIC_ALREADY_EXISTS");
+  }
+
+  @Test
+  void nothing_listening_at_bootstrap_is_one_error_line_quickly() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    long startMs = System.currentTimeMillis();
+    Cli.Result result =
+        Cli.run("topic", "list", "--bootstrap", "127.0.0.1:" + closedPort, "--request-timeout-ms", "3000");
+    assertOneErrorLine(result, 1, "error: UNAVAILABLE");
+    assertTrue(result.err().contains("is a node running at 127.0.0.1:" + closedPort), result.describe());
+    assertTrue(System.currentTimeMillis() - startMs < 10_000, "took too long");
+  }
+
+  @Test
+  void malformed_bootstrap_is_a_usage_error() {
+    assertOneErrorLine(Cli.run("topic", "list", "--bootstrap", "no-port"), 2, "error: ");
+  }
+
+  @Test
+  void missing_required_option_is_a_usage_error() {
+    assertOneErrorLine(
+        Cli.run("topic", "create", "x", "--bootstrap", bootstrap), 2, "error: Missing required option");
+  }
+
+  @Test
+  void unknown_option_and_missing_subcommand_are_usage_errors() {
+    assertOneErrorLine(Cli.run("topic", "list", "--bogus"), 2, "error: Unknown option: '--bogus'");
+    assertOneErrorLine(Cli.run("topic"), 2, "error: missing subcommand");
+    assertOneErrorLine(Cli.run(), 2, "error: missing command");
+  }
+
+  @Test
+  void bad_node_config_is_one_line_and_exit_2(@TempDir Path tmp) throws IOException {
+    assertOneErrorLine(
+        Cli.run("node", "--config", tmp.resolve("missing.properties").toString()),
+        2,
+        "error: config file");
+    Path config = Files.writeString(tmp.resolve("node.properties"), "node.id=1\n");
+    assertOneErrorLine(
+        Cli.run("node", "--config", config.toString(), "--set", "no.such.key=1"),
+        2,
+        "error: unknown config key 'no.such.key'");
+    assertOneErrorLine(Cli.run("dev", "--port", "70000"), 2, "error: grpc.port must be between 0 and 65535");
+  }
+
+  @Test
+  void help_and_version() {
+    Cli.Result version = Cli.run("--version");
+    assertEquals(0, version.exitCode());
+    assertTrue(version.out().startsWith("runnel 0.1.0"), version.describe());
+    for (String[] args :
+        new String[][] {
+          {"--help"}, {"topic", "create", "--help"}, {"consume", "--help"}, {"perf", "produce", "--help"}
+        }) {
+      Cli.Result help = Cli.run(args);
+      assertEquals(0, help.exitCode(), help.describe());
+      assertTrue(help.out().startsWith("Usage: runnel"), help.describe());
+    }
+  }
+}
