@@ -60,7 +60,7 @@ public final class PartitionLog implements AutoCloseable {
     LogEnv env = LogEnv.open(dir, config);
     try {
       PartitionLog log = new PartitionLog(dir, env);
-      LOG.info("opened partition log {}: {}", dir, log.state);
+      LOG.debug("opened partition log {}: {}", dir, log.state);
       return log;
     } catch (RuntimeException e) {
       env.close();
@@ -226,7 +226,7 @@ public final class PartitionLog implements AutoCloseable {
   @Override
   public void close() {
     env.close();
-    LOG.info("closed partition log {}", dir);
+    LOG.debug("closed partition log {}", dir);
   }
 
   private void requireAppliedAdvances(LogState before, long appliedIndex, long appliedTerm) {
