@@ -36,14 +36,15 @@ public final class Consumer implements AutoCloseable {
   private boolean closed;
 
   private Consumer(ConsumerSettings settings, Function<String, ManagedChannel> channelFactory) {
+    ConnectionSettings connection = settings.connection();
     this.settings = settings;
     this.channels = new ChannelPool(channelFactory);
-    this.metadata = new ClusterMetadata(channels, settings.bootstrap(), settings.requestTimeoutMs());
-    RetryBackoff backoff = new RetryBackoff(settings.retries(), settings.retryBackoffMs());
-    this.offsets = new OffsetLookup(channels, settings.bootstrap(), settings.requestTimeoutMs(), backoff);
+    this.metadata = new ClusterMetadata(channels, connection.bootstrap(), connection.requestTimeoutMs());
+    RetryBackoff backoff = connection.backoff();
+    this.offsets = new OffsetLookup(channels, connection.bootstrap(), connection.requestTimeoutMs(), backoff);
     this.fetcher =
         new Fetcher(
-            subscriptions, metadata, channels, backoff, settings.fetchMaxBytes(), settings.requestTimeoutMs());
+            subscriptions, metadata, channels, backoff, settings.fetchMaxBytes(), connection.requestTimeoutMs());
   }
 
   public static Builder builder() {
@@ -210,35 +211,28 @@ public final class Consumer implements AutoCloseable {
 
   /** Validated consumer settings. */
   record ConsumerSettings(
-      String bootstrap,
+      ConnectionSettings connection,
       String groupId,
       OffsetReset autoOffsetReset,
       int maxPollRecords,
       int fetchMaxBytes,
-      int fetchMaxWaitMs,
-      int requestTimeoutMs,
-      int retries,
-      int retryBackoffMs) {}
+      int fetchMaxWaitMs) {}
 
   /** Builds a {@link Consumer}; every setting is checked against its bound in {@link #build}. */
-  public static final class Builder {
-    private String bootstrap = "127.0.0.1:9400";
+  public static final class Builder extends ClientBuilder<Builder> {
     private String groupId;
     private OffsetReset autoOffsetReset = OffsetReset.LATEST;
     private int maxPollRecords = 500;
     private int fetchMaxBytes = 1024 * 1024;
     private int fetchMaxWaitMs = 500;
-    private int requestTimeoutMs = 30_000;
-    private int retries = 10;
-    private int retryBackoffMs = 100;
-    private Function<String, ManagedChannel> channelFactory = ChannelPool::netty;
 
     private Builder() {}
 
-    public Builder bootstrap(String hostPort) {
-      this.bootstrap = hostPort;
+    @Override
+    Builder self() {
       return this;
     }
+
 
     public Builder groupId(String groupId) {
       this.groupId = groupId;
@@ -266,29 +260,11 @@ public final class Consumer implements AutoCloseable {
       return this;
     }
 
-    public Builder requestTimeoutMs(int requestTimeoutMs) {
-      this.requestTimeoutMs = requestTimeoutMs;
-      return this;
-    }
 
-    public Builder retries(int retries) {
-      this.retries = retries;
-      return this;
-    }
 
-    public Builder retryBackoffMs(int retryBackoffMs) {
-      this.retryBackoffMs = retryBackoffMs;
-      return this;
-    }
 
-    /** For tests: how a channel to an address is opened (e.g. in-process). */
-    Builder channelFactory(Function<String, ManagedChannel> channelFactory) {
-      this.channelFactory = channelFactory;
-      return this;
-    }
 
     public Consumer build() {
-      ConfigBounds.hostPort("bootstrap", bootstrap);
       if (groupId != null && groupId.isBlank()) {
         throw new IllegalArgumentException("groupId must be non-blank when set");
       }
@@ -299,21 +275,15 @@ public final class Consumer implements AutoCloseable {
       // A fetch answer must fit the channel's inbound message limit.
       ConfigBounds.check("fetchMaxBytes", fetchMaxBytes, 1, ChannelPool.MAX_INBOUND_MESSAGE_BYTES / 2);
       ConfigBounds.check("fetchMaxWaitMs", fetchMaxWaitMs, 0, 60_000);
-      ConfigBounds.check("requestTimeoutMs", requestTimeoutMs, 1, 600_000);
-      ConfigBounds.check("retries", retries, 0, 1_000);
-      ConfigBounds.check("retryBackoffMs", retryBackoffMs, 0, 60_000);
       return new Consumer(
           new ConsumerSettings(
-              bootstrap,
+              connection(),
               groupId,
               autoOffsetReset,
               maxPollRecords,
               fetchMaxBytes,
-              fetchMaxWaitMs,
-              requestTimeoutMs,
-              retries,
-              retryBackoffMs),
-          channelFactory);
+              fetchMaxWaitMs),
+          channelFactory());
     }
   }
 }

@@ -32,9 +32,10 @@ public final class Producer implements AutoCloseable {
   private volatile boolean closed;
 
   private Producer(ProducerSettings settings, Function<String, ManagedChannel> channelFactory) {
+    ConnectionSettings connection = settings.connection();
     this.settings = settings;
     this.channels = new ChannelPool(channelFactory);
-    this.metadata = new ClusterMetadata(channels, settings.bootstrap(), settings.requestTimeoutMs());
+    this.metadata = new ClusterMetadata(channels, connection.bootstrap(), connection.requestTimeoutMs());
     this.partitioner = new Partitioner(new Random());
     this.memory = new BufferMemory(settings.bufferMemoryBytes());
     this.accumulator = new RecordAccumulator(settings.batchSizeBytes(), settings.lingerMs());
@@ -45,8 +46,8 @@ public final class Producer implements AutoCloseable {
             partitioner,
             metadata,
             channels,
-            new RetryBackoff(settings.retries(), settings.retryBackoffMs()),
-            settings.requestTimeoutMs(),
+            connection.backoff(),
+            connection.requestTimeoutMs(),
             clockMs);
     this.senderThread = new Thread(sender, "runnel-producer-sender");
     senderThread.setDaemon(true);
@@ -157,35 +158,28 @@ public final class Producer implements AutoCloseable {
 
   /** Validated producer settings. */
   record ProducerSettings(
-      String bootstrap,
+      ConnectionSettings connection,
       long lingerMs,
       int batchSizeBytes,
       long bufferMemoryBytes,
-      long maxBlockMs,
-      int requestTimeoutMs,
-      int retries,
-      int retryBackoffMs) {}
+      long maxBlockMs) {}
 
   /** Builds a {@link Producer}; every setting is checked against its bound in {@link #build}. */
-  public static final class Builder {
+  public static final class Builder extends ClientBuilder<Builder> {
     static final int BATCH_SIZE_BYTES_MAX = 16 * 1024 * 1024;
 
-    private String bootstrap = "127.0.0.1:9400";
     private int lingerMs = 5;
     private int batchSizeBytes = 256 * 1024;
     private long bufferMemoryBytes = 32L * 1024 * 1024;
     private long maxBlockMs = 60_000;
-    private int requestTimeoutMs = 30_000;
-    private int retries = 10;
-    private int retryBackoffMs = 100;
-    private Function<String, ManagedChannel> channelFactory = ChannelPool::netty;
 
     private Builder() {}
 
-    public Builder bootstrap(String hostPort) {
-      this.bootstrap = hostPort;
+    @Override
+    Builder self() {
       return this;
     }
+
 
     public Builder lingerMs(int lingerMs) {
       this.lingerMs = lingerMs;
@@ -207,50 +201,26 @@ public final class Producer implements AutoCloseable {
       return this;
     }
 
-    public Builder requestTimeoutMs(int requestTimeoutMs) {
-      this.requestTimeoutMs = requestTimeoutMs;
-      return this;
-    }
 
-    public Builder retries(int retries) {
-      this.retries = retries;
-      return this;
-    }
 
-    public Builder retryBackoffMs(int retryBackoffMs) {
-      this.retryBackoffMs = retryBackoffMs;
-      return this;
-    }
 
-    /** For tests: how a channel to an address is opened (e.g. in-process). */
-    Builder channelFactory(Function<String, ManagedChannel> channelFactory) {
-      this.channelFactory = channelFactory;
-      return this;
-    }
 
     ProducerSettings settings() {
-      ConfigBounds.hostPort("bootstrap", bootstrap);
       ConfigBounds.check("lingerMs", lingerMs, 0, 60_000);
       // The node refuses requests above its max message size; 16 MiB stays well under gRPC limits.
       ConfigBounds.check("batchSizeBytes", batchSizeBytes, 1, BATCH_SIZE_BYTES_MAX);
       ConfigBounds.check("bufferMemoryBytes", bufferMemoryBytes, batchSizeBytes, 1L << 40);
       ConfigBounds.check("maxBlockMs", maxBlockMs, 0, 3_600_000);
-      ConfigBounds.check("requestTimeoutMs", requestTimeoutMs, 1, 600_000);
-      ConfigBounds.check("retries", retries, 0, 1_000);
-      ConfigBounds.check("retryBackoffMs", retryBackoffMs, 0, 60_000);
       return new ProducerSettings(
-          bootstrap,
+          connection(),
           lingerMs,
           batchSizeBytes,
           bufferMemoryBytes,
-          maxBlockMs,
-          requestTimeoutMs,
-          retries,
-          retryBackoffMs);
+          maxBlockMs);
     }
 
     public Producer build() {
-      return new Producer(settings(), channelFactory);
+      return new Producer(settings(), channelFactory());
     }
   }
 }

@@ -10,11 +10,11 @@ class BuilderValidationTest {
   @Test
   void producerDefaultsAreValid() {
     Producer.ProducerSettings s = Producer.builder().settings();
-    assertEquals("127.0.0.1:9400", s.bootstrap());
+    assertEquals("127.0.0.1:9400", s.connection().bootstrap());
     assertEquals(5, s.lingerMs());
     assertEquals(256 * 1024, s.batchSizeBytes());
     assertEquals(32L * 1024 * 1024, s.bufferMemoryBytes());
-    assertEquals(10, s.retries());
+    assertEquals(10, s.connection().retries());
   }
 
   @Test
