@@ -212,6 +212,10 @@ public final class RunnelNode implements AutoCloseable {
     return http.port();
   }
 
+  public NodeMetrics metrics() {
+    return context.metrics();
+  }
+
   public NodeConfig config() {
     return config;
   }
