@@ -31,6 +31,15 @@ public final class NodeConfig {
     k.put("grpc.port", new String[] {"9400", "client gRPC port (0 = pick a free port)"});
     k.put("raft.port", new String[] {"9401", "Raft (Ratis) port between nodes (0 = pick)"});
     k.put("http.port", new String[] {"9402", "HTTP admin port: /health /ready /metrics (0 = pick)"});
+    k.put(
+        "controller.quorum.voters",
+        new String[] {
+          "", "the controller quorum as id@host:raftPort,...; empty = this node alone (1, 3 or 5)"
+        });
+    k.put("rack", new String[] {"", "rack (or zone) of this node, for replica placement"});
+    k.put(
+        "default.replication.factor",
+        new String[] {"1", "replication factor of topics created without one"});
     k.put("data.dir", new String[] {"./data", "where the node keeps its Raft logs and partitions"});
     k.put(
         "message.max.bytes",
@@ -100,6 +109,7 @@ public final class NodeConfig {
     if (string("host").isEmpty()) {
       throw new IllegalArgumentException("host must not be empty");
     }
+    intIn("default.replication.factor", 1, 5);
     intIn("message.max.bytes", 1024, 64 << 20);
     intIn("topic.partitions.max", 1, 100_000);
     intIn("produce.timeout.ms", 100, 600_000);

@@ -1,5 +1,6 @@
 package dev.runnel.node;
 
+import dev.runnel.node.grpc.Forwarder;
 import dev.runnel.node.grpc.Subscriptions;
 import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.ControllerCommand;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.RaftPeerId;
 
 /** What the gRPC services share: the node's parts and limits. Built once by {@link RunnelNode}. */
 public final class NodeContext {
@@ -26,6 +28,7 @@ public final class NodeContext {
   private final TopicRules topicRules;
   private final Subscriptions subscriptions;
   private final ExecutorService readExecutor;
+  private final Forwarder forwarder;
   private volatile int grpcPort;
 
   NodeContext(
@@ -47,6 +50,28 @@ public final class NodeContext {
         new TopicRules(config.intValue("message.max.bytes"), config.intValue("topic.partitions.max"));
     this.subscriptions =
         new Subscriptions(config.intValue("subscribe.streams.max"), readExecutor, metrics);
+    this.forwarder =
+        new Forwarder(
+            nodeId(),
+            id -> directory.metadata().nodes().get(id),
+            2 * config.intValue("fetch.max.bytes"));
+  }
+
+  /** Sends calls this node cannot serve to the node that can. */
+  public Forwarder forwarder() {
+    return forwarder;
+  }
+
+  /** The node leading the controller group as this node knows it, or -1. */
+  public int controllerLeaderId() {
+    RaftPeerId leader = raft.leaderOf(RaftIds.CONTROLLER_GROUP);
+    return leader == null ? -1 : RaftIds.nodeIdOf(leader);
+  }
+
+  /** The node id of the partition's leader as this replica knows it, or -1. */
+  public int leaderIdOf(PartitionHandle handle) {
+    RaftPeerId leader = raft.leaderOf(handle.groupId());
+    return leader == null ? -1 : RaftIds.nodeIdOf(leader);
   }
 
   public NodeConfig config() {
@@ -112,7 +137,7 @@ public final class NodeContext {
    * with the RunnelError the controller answered (e.g. TOPIC_ALREADY_EXISTS).
    */
   public CompletableFuture<ControllerResult> submitController(ControllerCommand command) {
-    return raft.submit(RaftIds.CONTROLLER_GROUP, RaftMessages.of(command))
+    return raft.submitToController(RaftMessages.of(command))
         .orTimeout(produceTimeoutMs(), TimeUnit.MILLISECONDS)
         .thenApply(
             reply -> {
@@ -131,7 +156,7 @@ public final class NodeContext {
             });
   }
 
-  /** Waits until the partitions of every topic are open on this node and led. */
+  /** Waits until this node's replicas of the topic are open and have a leader. */
   public CompletableFuture<Void> awaitPartitionsReady(String topic) {
     return reconciler
         .reconcileSoon()
@@ -145,8 +170,10 @@ public final class NodeContext {
     }
     boolean ready = true;
     for (int p = 0; p < record.get().getPartitions() && ready; p++) {
-      PartitionHandle handle = directory.find(record.get(), p);
-      ready = handle != null && raft.leadsAndCaughtUp(handle.groupId());
+      if (record.get().getAssignments(p).getReplicasList().contains(nodeId())) {
+        PartitionHandle handle = directory.find(record.get(), p);
+        ready = handle != null && raft.hasLeaderAndCaughtUp(handle.groupId());
+      }
     }
     if (ready) {
       return CompletableFuture.completedFuture(null);

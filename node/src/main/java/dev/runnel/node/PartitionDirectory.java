@@ -5,6 +5,7 @@ import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.raft.ClusterMetadata;
 import io.grpc.Status;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,10 +18,12 @@ public final class PartitionDirectory {
   record Key(String topicId, int partition) {}
 
   private final ClusterMetadata metadata;
+  private final int selfId;
   private final Map<Key, PartitionHandle> hosted = new ConcurrentHashMap<>();
 
-  PartitionDirectory(ClusterMetadata metadata) {
+  PartitionDirectory(ClusterMetadata metadata, int selfId) {
     this.metadata = metadata;
+    this.selfId = selfId;
   }
 
   public ClusterMetadata metadata() {
@@ -32,8 +35,18 @@ public final class PartitionDirectory {
     return metadata.topic(name).orElseThrow(() -> RunnelError.unknownTopic(name));
   }
 
-  /** The hosted partition, or UNKNOWN_TOPIC / UNKNOWN_PARTITION / NODE_UNAVAILABLE (retriable). */
-  public PartitionHandle get(String topicName, int partition) {
+  /**
+   * Where a partition lives as this node sees it: its replicas (the first is the preferred
+   * leader) and, when this node hosts a replica, the local handle.
+   */
+  public record Route(TopicRecord topic, int partition, List<Integer> replicas, PartitionHandle local) {
+    public int preferredLeader() {
+      return replicas.get(0);
+    }
+  }
+
+  /** The partition's route, or UNKNOWN_TOPIC / UNKNOWN_PARTITION. */
+  public Route route(String topicName, int partition) {
     TopicRecord topic = topic(topicName);
     if (partition < 0 || partition >= topic.getPartitions()) {
       throw new RunnelError(
@@ -47,12 +60,25 @@ public final class PartitionDirectory {
               + partition,
           Map.of(Errors.TOPIC, topicName, Errors.PARTITION, Integer.toString(partition)));
     }
-    PartitionHandle handle = hosted.get(new Key(topic.getTopicId(), partition));
-    if (handle == null) {
+    List<Integer> replicas = topic.getAssignments(partition).getReplicasList();
+    PartitionHandle local = hosted.get(new Key(topic.getTopicId(), partition));
+    if (local == null && replicas.contains(selfId)) {
       throw RunnelError.unavailable(
           "partition " + topicName + "-" + partition + " is not open on this node yet; retry");
     }
-    return handle;
+    return new Route(topic, partition, replicas, local);
+  }
+
+  /**
+   * The local replica of a partition, or UNKNOWN_TOPIC / UNKNOWN_PARTITION / NODE_UNAVAILABLE, or
+   * NOT_LEADER (naming the preferred leader) when this node holds no replica of it.
+   */
+  public PartitionHandle get(String topicName, int partition) {
+    Route route = route(topicName, partition);
+    if (route.local() == null) {
+      throw RunnelError.notLeader(topicName, partition, route.preferredLeader());
+    }
+    return route.local();
   }
 
   /** The hosted partition or null, without errors (for metrics and descriptions). */
@@ -60,9 +86,9 @@ public final class PartitionDirectory {
     return hosted.get(new Key(topic.getTopicId(), partition));
   }
 
-  /** True when this node leads every hosted partition and has applied all it committed. */
+  /** True when every hosted partition has a leader and this replica has applied its commits. */
   boolean allLed(dev.runnel.raft.RaftHost raft) {
-    return hosted.values().stream().allMatch(h -> raft.leadsAndCaughtUp(h.groupId()));
+    return hosted.values().stream().allMatch(h -> raft.hasLeaderAndCaughtUp(h.groupId()));
   }
 
   Map<Key, PartitionHandle> hosted() {

@@ -5,7 +5,9 @@ import dev.runnel.raft.ClusterMetadata;
 import dev.runnel.raft.PartitionStateMachine;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
+import dev.runnel.proto.internal.NodeRecord;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * Makes the Raft groups this node hosts match the metadata: opens a group for every partition of
  * every topic, removes (and deletes) groups whose topic is gone. It runs on its own single thread,
  * triggered after each topic change and once at start-up, so group lifecycle never blocks the
- * controller's apply thread. On one node every partition is hosted here; placement across nodes
- * comes with the cluster.
+ * controller's apply thread. Each node opens only the groups of the partitions it holds a replica
+ * of; every replica's node adds the group with the same peers, and Raft elects among them.
  */
 final class Reconciler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -52,8 +55,12 @@ final class Reconciler implements AutoCloseable {
   private void reconcile() {
     Map<RaftGroupId, PartitionDirectory.Key> desired = new HashMap<>();
     Map<RaftGroupId, TopicRecord> topicOf = new HashMap<>();
+    int self = RaftIds.nodeIdOf(raft.self().getId());
     for (TopicRecord topic : metadata.topics().values()) {
       for (int p = 0; p < topic.getPartitions(); p++) {
+        if (!topic.getAssignments(p).getReplicasList().contains(self)) {
+          continue;
+        }
         RaftGroupId id = RaftIds.partitionGroup(topic.getTopicId(), p);
         desired.put(id, new PartitionDirectory.Key(topic.getTopicId(), p));
         topicOf.put(id, topic);
@@ -73,7 +80,7 @@ final class Reconciler implements AutoCloseable {
       return;
     }
     try {
-      raft.ensureGroup(id, List.of(raft.self()));
+      raft.ensureGroup(id, peers(topic.getAssignments(key.partition()).getReplicasList()));
       PartitionStateMachine sm = raft.partition(id);
       if (sm == null || sm.log() == null) {
         throw new IllegalStateException("group " + id + " has no partition state machine");
@@ -82,9 +89,22 @@ final class Reconciler implements AutoCloseable {
           .hosted()
           .put(key, new PartitionHandle(topic.getName(), key.partition(), id, sm.log()));
       LOG.info("opened partition {}-{}", topic.getName(), key.partition());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.error("cannot open partition {}-{}: {}", topic.getName(), key.partition(), e.toString());
     }
+  }
+
+  /** The replicas as Raft peers; the preferred leader (first replica) gets the higher priority. */
+  private List<RaftPeer> peers(List<Integer> replicas) {
+    List<RaftPeer> peers = new ArrayList<>(replicas.size());
+    for (int i = 0; i < replicas.size(); i++) {
+      NodeRecord node = metadata.nodes().get(replicas.get(i));
+      if (node == null) {
+        throw new IllegalStateException("replica on unregistered node " + replicas.get(i));
+      }
+      peers.add(RaftIds.peer(node.getId(), node.getHost(), node.getRaftPort(), i == 0 ? 1 : 0));
+    }
+    return peers;
   }
 
   private void remove(RaftGroupId id) {

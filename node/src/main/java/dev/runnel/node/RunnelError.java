@@ -49,6 +49,22 @@ public final class RunnelError extends RuntimeException {
         Map.of(dev.runnel.proto.Errors.TOPIC, topic));
   }
 
+  /** This node does not lead the partition; {@code leaderId} is the node to try (-1: unknown). */
+  public static RunnelError notLeader(String topic, int partition, int leaderId) {
+    return new RunnelError(
+        ErrorReason.NOT_LEADER,
+        Status.Code.UNAVAILABLE,
+        "this node does not lead "
+            + topic
+            + "-"
+            + partition
+            + (leaderId >= 0 ? "; try node " + leaderId : "; no leader is known yet, retry"),
+        Map.of(
+            dev.runnel.proto.Errors.TOPIC, topic,
+            dev.runnel.proto.Errors.PARTITION, Integer.toString(partition),
+            dev.runnel.proto.Errors.LEADER_ID, Integer.toString(leaderId)));
+  }
+
   public static RunnelError invalidRequest(String message) {
     return new RunnelError(ErrorReason.INVALID_REQUEST, Status.Code.INVALID_ARGUMENT, message);
   }

@@ -3,9 +3,13 @@ package dev.runnel.node;
 import com.codahale.metrics.jmx.JmxReporter;
 import dev.runnel.node.grpc.AdminService;
 import dev.runnel.node.grpc.BrokerService;
+import dev.runnel.node.grpc.Forwarder;
 import dev.runnel.node.grpc.OffsetsService;
 import dev.runnel.node.http.AdminHttpServer;
 import dev.runnel.node.metrics.NodeMetrics;
+import dev.runnel.proto.internal.ControllerCommand;
+import dev.runnel.proto.internal.NodeRecord;
+import dev.runnel.proto.internal.RegisterNodeCommand;
 import dev.runnel.raft.ControllerStateMachine;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
@@ -96,16 +100,16 @@ public final class RunnelNode implements AutoCloseable {
             config.longValue("log.disk.free.min.bytes"));
     RaftHost raft = RaftHost.start(raftSettings, logConfig);
     try {
-      raft.ensureGroup(RaftIds.CONTROLLER_GROUP, List.of(raft.self()));
-      awaitReady(() -> raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP), "the controller group");
+      raft.startController(
+          QuorumVoters.parse(
+              config.string("controller.quorum.voters"), nodeId, host, raftSettings.raftPort()));
+      awaitReady(
+          () -> raft.hasLeaderAndCaughtUp(RaftIds.CONTROLLER_GROUP),
+          "the controller quorum (" + config.string("controller.quorum.voters") + ")");
       ControllerStateMachine controller = raft.controller();
-      PartitionDirectory directory = new PartitionDirectory(controller.metadata());
+      PartitionDirectory directory = new PartitionDirectory(controller.metadata(), nodeId);
       Reconciler reconciler = new Reconciler(raft, controller.metadata(), directory);
       controller.addTopicListener(reconciler::reconcileSoon);
-      reconciler.reconcileSoon().join();
-      // Serve once the recovered partitions have leaders, so the first requests after a restart
-      // do not all bounce with NOT_LEADER.
-      awaitReady(() -> directory.allLed(raft), "the hosted partitions");
 
       NodeMetrics metrics = new NodeMetrics();
       ExecutorService readExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-read"));
@@ -121,6 +125,7 @@ public final class RunnelNode implements AutoCloseable {
               // Room for a batch of message.max.bytes plus the request around it; larger
               // messages are refused by gRPC before they are read into memory.
               .maxInboundMessageSize(2 * config.intValue("message.max.bytes") + (64 << 10))
+              .intercept(Forwarder.interceptor())
               .addService(new BrokerService(context).bind())
               .addService(new AdminService(context))
               .addService(new OffsetsService(context))
@@ -129,6 +134,11 @@ public final class RunnelNode implements AutoCloseable {
               .build()
               .start();
       context.grpcPort(grpc.getPort());
+      register(context, config, raftSettings.raftPort());
+      reconciler.reconcileSoon().join();
+      // Serve once the recovered partitions have leaders, so the first requests after a restart
+      // do not all bounce with NOT_LEADER.
+      awaitReady(() -> directory.allLed(raft), "the hosted partitions");
       health.setStatus("", ServingStatus.SERVING);
 
       AdminHttpServer http =
@@ -137,7 +147,7 @@ public final class RunnelNode implements AutoCloseable {
               config.intValue("http.port"),
               metrics.registry(),
               () -> !grpc.isShutdown(),
-              () -> raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP) && directory.allLed(raft));
+              () -> raft.hasLeaderAndCaughtUp(RaftIds.CONTROLLER_GROUP) && directory.allLed(raft));
       JmxReporter jmx = JmxReporter.forRegistry(metrics.registry()).inDomain("runnel").build();
       jmx.start();
       RunnelNode node =
@@ -158,6 +168,31 @@ public final class RunnelNode implements AutoCloseable {
     } catch (RuntimeException | IOException e) {
       raft.close();
       throw e;
+    }
+  }
+
+  /** Records (or updates) this node's addresses in the controller, so others can reach it. */
+  private static void register(NodeContext context, NodeConfig config, int raftPort) throws IOException {
+    NodeRecord self =
+        NodeRecord.newBuilder()
+            .setId(context.nodeId())
+            .setHost(config.string("host"))
+            .setGrpcPort(context.grpcPort())
+            .setRaftPort(raftPort)
+            .setRack(config.string("rack"))
+            .build();
+    try {
+      context
+          .submitController(
+              ControllerCommand.newBuilder()
+                  .setRegisterNode(RegisterNodeCommand.newBuilder().setNode(self))
+                  .build())
+          .get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while registering with the controller", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("cannot register with the controller: " + e.getMessage(), e);
     }
   }
 
@@ -250,6 +285,7 @@ public final class RunnelNode implements AutoCloseable {
     }
     http.close();
     jmx.stop();
+    context.forwarder().close();
     reconciler.close();
     try {
       raft.close();

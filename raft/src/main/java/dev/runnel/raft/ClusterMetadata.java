@@ -6,6 +6,7 @@ import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.ControllerSnapshot;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.GroupOffsets;
+import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The controller's state: topics and committed group offsets. A pure class (no Raft, no I/O):
+ * The controller's state: nodes, topics with their replica placement, and committed group
+ * offsets. A pure class (no Raft, no I/O):
  * {@link #apply} is called by the controller state machine on its apply thread, the only writer;
  * readers on other threads see immutable topic maps and concurrent offset maps.
  *
@@ -30,10 +32,16 @@ public final class ClusterMetadata {
   public record OffsetKey(String topic, int partition) {}
 
   private volatile SortedMap<String, TopicRecord> topics = Collections.emptySortedMap();
+  private volatile SortedMap<Integer, NodeRecord> nodes = Collections.emptySortedMap();
   private final Map<String, Map<OffsetKey, GroupOffset>> offsetsByGroup = new ConcurrentHashMap<>();
 
   public SortedMap<String, TopicRecord> topics() {
     return topics;
+  }
+
+  /** Registered nodes by id. */
+  public SortedMap<Integer, NodeRecord> nodes() {
+    return nodes;
   }
 
   public Optional<TopicRecord> topic(String name) {
@@ -54,19 +62,51 @@ public final class ClusterMetadata {
         return deleteTopic(command.getDeleteTopic().getName());
       case COMMIT_OFFSETS:
         return commitOffsets(command.getCommitOffsets());
+      case REGISTER_NODE:
+        return registerNode(command.getRegisterNode().getNode());
       default:
         throw new IllegalStateException("unknown controller command " + command.getCommandCase());
     }
+  }
+
+  private ControllerResult registerNode(NodeRecord node) {
+    TreeMap<Integer, NodeRecord> next = new TreeMap<>(nodes);
+    next.put(node.getId(), node);
+    nodes = Collections.unmodifiableSortedMap(next);
+    return ControllerResult.getDefaultInstance();
   }
 
   private ControllerResult createTopic(TopicRecord topic) {
     if (topics.containsKey(topic.getName())) {
       return error(ErrorReason.TOPIC_ALREADY_EXISTS, "topic '" + topic.getName() + "' already exists");
     }
+    String placementProblem = checkAssignments(topic);
+    if (placementProblem != null) {
+      return error(ErrorReason.INVALID_REPLICATION_FACTOR, placementProblem);
+    }
     TreeMap<String, TopicRecord> next = new TreeMap<>(topics);
     next.put(topic.getName(), topic);
     topics = Collections.unmodifiableSortedMap(next);
     return ControllerResult.newBuilder().setTopic(topic).build();
+  }
+
+  /** Why the topic's replica placement is unusable, or null when it is fine. */
+  private String checkAssignments(TopicRecord topic) {
+    if (topic.getAssignmentsCount() != topic.getPartitions()) {
+      return "topic '" + topic.getName() + "' needs one replica list per partition";
+    }
+    for (var assignment : topic.getAssignmentsList()) {
+      if (assignment.getReplicasCount() != topic.getReplicationFactor()
+          || assignment.getReplicasList().stream().distinct().count() != assignment.getReplicasCount()) {
+        return "every partition needs " + topic.getReplicationFactor() + " distinct replicas";
+      }
+      for (int replica : assignment.getReplicasList()) {
+        if (!nodes.containsKey(replica)) {
+          return "replica on unknown node " + replica;
+        }
+      }
+    }
+    return null;
   }
 
   private ControllerResult deleteTopic(String name) {
@@ -110,7 +150,8 @@ public final class ClusterMetadata {
   }
 
   public ControllerSnapshot toSnapshot() {
-    ControllerSnapshot.Builder snapshot = ControllerSnapshot.newBuilder().addAllTopics(topics.values());
+    ControllerSnapshot.Builder snapshot =
+        ControllerSnapshot.newBuilder().addAllTopics(topics.values()).addAllNodes(nodes.values());
     new TreeMap<>(offsetsByGroup)
         .forEach(
             (group, offsets) -> {
@@ -130,6 +171,9 @@ public final class ClusterMetadata {
     TreeMap<String, TopicRecord> next = new TreeMap<>();
     snapshot.getTopicsList().forEach(t -> next.put(t.getName(), t));
     topics = Collections.unmodifiableSortedMap(next);
+    TreeMap<Integer, NodeRecord> restoredNodes = new TreeMap<>();
+    snapshot.getNodesList().forEach(n -> restoredNodes.put(n.getId(), n));
+    nodes = Collections.unmodifiableSortedMap(restoredNodes);
     offsetsByGroup.clear();
     for (GroupOffsets group : snapshot.getGroupOffsetsList()) {
       Map<OffsetKey, GroupOffset> offsets = new ConcurrentHashMap<>();

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -20,7 +22,9 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +35,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
+  private static final int CONTROLLER_RETRIES = 50;
+  private static final long CONTROLLER_RETRY_SLEEP_MS = 200;
 
   private final RaftSettings settings;
   private final RaftServer server;
   private final RaftPeer self;
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
+  private volatile RaftClient controllerClient;
 
   private RaftHost(RaftSettings settings, RaftServer server, RaftPeer self) {
     this.settings = settings;
@@ -46,12 +53,8 @@ public final class RaftHost implements AutoCloseable {
 
   /** Starts the server; groups found under the storage directory are recovered. */
   public static RaftHost start(RaftSettings settings, LogConfig logConfig) throws IOException {
-    RaftPeerId peerId = RaftPeerId.valueOf(settings.peerId());
-    RaftPeer self =
-        RaftPeer.newBuilder()
-            .setId(peerId)
-            .setAddress(settings.host() + ":" + settings.raftPort())
-            .build();
+    RaftPeerId peerId = settings.peerId();
+    RaftPeer self = RaftIds.peer(settings.nodeId(), settings.host(), settings.raftPort(), 0);
     StateMachine.Registry registry =
         groupId ->
             groupId.equals(RaftIds.CONTROLLER_GROUP)
@@ -80,6 +83,38 @@ public final class RaftHost implements AutoCloseable {
     Set<RaftGroupId> ids = new HashSet<>();
     server.getGroupIds().forEach(ids::add);
     return ids;
+  }
+
+  /**
+   * Joins (or, on first start, forms) the controller group of these voters and opens the client
+   * that submits controller commands to whichever voter leads.
+   */
+  public void startController(List<RaftPeer> voters) throws IOException {
+    ensureGroup(RaftIds.CONTROLLER_GROUP, voters);
+    controllerClient =
+        RaftClient.newBuilder()
+            .setProperties(server.getProperties())
+            .setRaftGroup(RaftGroup.valueOf(RaftIds.CONTROLLER_GROUP, voters))
+            .setClientId(ClientId.randomId())
+            // Bounded: a controller without quorum fails the call instead of retrying forever.
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+            .build();
+  }
+
+  /** Submits a controller command to the controller group's leader, wherever it is. */
+  public CompletableFuture<Message> submitToController(Message message) {
+    return controllerClient
+        .async()
+        .send(message)
+        .thenApply(
+            reply -> {
+              if (!reply.isSuccess()) {
+                throw new CompletionException(reply.getException());
+              }
+              return reply.getMessage();
+            });
   }
 
   /** Adds the group with these peers unless this server hosts it already. */
@@ -140,6 +175,30 @@ public final class RaftHost implements AutoCloseable {
     }
   }
 
+  /**
+   * True when the group has a leader (here or elsewhere) and this replica has applied everything
+   * it knows to be committed: its state machine is then as current as this replica can tell.
+   */
+  public boolean hasLeaderAndCaughtUp(RaftGroupId groupId) {
+    try {
+      RaftServer.Division division = server.getDivision(groupId);
+      DivisionInfo info = division.getInfo();
+      if (info.isLeader()) {
+        return leadsAndCaughtUp(groupId);
+      }
+      return info.getLeaderId() != null
+          && info.getLastAppliedIndex() >= division.getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The peer id of the group's current leader as this replica knows it, or null. */
+  public RaftPeerId leaderOf(RaftGroupId groupId) {
+    DivisionInfo info = info(groupId);
+    return info == null ? null : info.getLeaderId();
+  }
+
   /** Role information of a hosted group, or null when this server does not host it. */
   public DivisionInfo info(RaftGroupId groupId) {
     try {
@@ -182,6 +241,10 @@ public final class RaftHost implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    RaftClient client = controllerClient;
+    if (client != null) {
+      client.close();
+    }
     server.close();
   }
 }

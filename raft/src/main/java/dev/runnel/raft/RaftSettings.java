@@ -58,8 +58,8 @@ public record RaftSettings(
     }
   }
 
-  public String peerId() {
-    return "n" + nodeId;
+  public org.apache.ratis.protocol.RaftPeerId peerId() {
+    return RaftIds.peerId(nodeId);
   }
 
   RaftProperties toProperties() {

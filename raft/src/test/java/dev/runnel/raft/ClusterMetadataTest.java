@@ -10,11 +10,27 @@ import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.CreateTopicCommand;
 import dev.runnel.proto.internal.DeleteTopicCommand;
 import dev.runnel.proto.internal.GroupOffset;
+import dev.runnel.proto.internal.NodeRecord;
+import dev.runnel.proto.internal.PartitionAssignment;
+import dev.runnel.proto.internal.RegisterNodeCommand;
 import dev.runnel.proto.internal.TopicRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ClusterMetadataTest {
   private final ClusterMetadata metadata = new ClusterMetadata();
+
+  @BeforeEach
+  void registerNodes() {
+    for (int id = 1; id <= 3; id++) {
+      metadata.apply(
+          ControllerCommand.newBuilder()
+              .setRegisterNode(
+                  RegisterNodeCommand.newBuilder()
+                      .setNode(NodeRecord.newBuilder().setId(id).setHost("h" + id).setGrpcPort(id).setRaftPort(id)))
+              .build());
+    }
+  }
 
   @Test
   void createTwiceLosesTheRace() {
@@ -58,6 +74,46 @@ class ClusterMetadataTest {
   }
 
   @Test
+  void placementMustNameDistinctRegisteredNodes() {
+    ControllerCommand unknownNode =
+        ControllerCommand.newBuilder()
+            .setCreateTopic(
+                CreateTopicCommand.newBuilder()
+                    .setTopic(
+                        TopicRecord.newBuilder()
+                            .setName("x")
+                            .setTopicId("id-x")
+                            .setPartitions(1)
+                            .setReplicationFactor(1)
+                            .addAssignments(PartitionAssignment.newBuilder().addReplicas(9))))
+            .build();
+    assertEquals("INVALID_REPLICATION_FACTOR", metadata.apply(unknownNode).getErrorReason());
+    assertTrue(metadata.topic("x").isEmpty());
+  }
+
+  @Test
+  void placementSpreadsReplicasAndLeaders() {
+    var assignments = Placement.assign(java.util.List.of(3, 1, 2), 6, 3, 1);
+    int[] leaders = new int[4];
+    for (var a : assignments) {
+      assertEquals(3, a.getReplicasList().stream().distinct().count());
+      leaders[a.getReplicas(0)]++;
+    }
+    assertEquals(2, leaders[1]);
+    assertEquals(2, leaders[2]);
+    assertEquals(2, leaders[3]);
+    assertEquals(java.util.List.of(2, 3, 1), assignments.get(0).getReplicasList());
+  }
+
+  @Test
+  void nodesSurviveASnapshot() {
+    ClusterMetadata restored = new ClusterMetadata();
+    restored.restore(metadata.toSnapshot());
+    assertEquals(3, restored.nodes().size());
+    assertEquals("h2", restored.nodes().get(2).getHost());
+  }
+
+  @Test
   void partitionGroupIdsAreStableAndDistinct() {
     assertEquals(RaftIds.partitionGroup("x", 0), RaftIds.partitionGroup("x", 0));
     assertNotEquals(RaftIds.partitionGroup("x", 0), RaftIds.partitionGroup("x", 1));
@@ -69,7 +125,13 @@ class ClusterMetadataTest {
     return ControllerCommand.newBuilder()
         .setCreateTopic(
             CreateTopicCommand.newBuilder()
-                .setTopic(TopicRecord.newBuilder().setName(name).setTopicId(id).setPartitions(partitions)))
+                .setTopic(
+                    TopicRecord.newBuilder()
+                        .setName(name)
+                        .setTopicId(id)
+                        .setPartitions(partitions)
+                        .setReplicationFactor(2)
+                        .addAllAssignments(Placement.assign(java.util.List.of(1, 2, 3), partitions, 2, 0))))
         .build();
   }
 

@@ -1,12 +1,14 @@
 package dev.runnel.node.grpc;
 
 import dev.runnel.node.NodeContext;
+import dev.runnel.node.PartitionDirectory;
 import dev.runnel.node.PartitionHandle;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.CreateTopicCommand;
 import dev.runnel.proto.internal.DeleteTopicCommand;
+import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
@@ -27,6 +29,7 @@ import dev.runnel.proto.v1.PartitionOffset;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicMetadata;
 import dev.runnel.proto.v1.TopicSummary;
+import dev.runnel.raft.Placement;
 import dev.runnel.storage.PartitionLog;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -38,9 +41,6 @@ import java.util.function.Supplier;
 
 /** Topic management, metadata for routing, and offset lookup. */
 public final class AdminService extends AdminGrpc.AdminImplBase {
-  /** On one node: one live node. The cluster replaces this with the controller's live count. */
-  private static final int LIVE_NODES = 1;
-
   private final NodeContext node;
 
   public AdminService(NodeContext node) {
@@ -55,8 +55,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
           TopicRules rules = node.topicRules();
           rules.checkName(request.getName());
           rules.checkPartitions(request.getPartitions());
-          int replicationFactor = request.getReplicationFactor() == 0 ? 1 : request.getReplicationFactor();
-          rules.checkReplicationFactor(replicationFactor, LIVE_NODES);
+          int replicationFactor =
+              request.getReplicationFactor() == 0
+                  ? node.config().intValue("default.replication.factor")
+                  : request.getReplicationFactor();
+          List<Integer> nodeIds = List.copyOf(node.directory().metadata().nodes().keySet());
+          rules.checkReplicationFactor(replicationFactor, nodeIds.size());
           TopicRecord topic =
               TopicRecord.newBuilder()
                   .setName(request.getName())
@@ -65,6 +69,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                   .setReplicationFactor(replicationFactor)
                   .putAllConfigs(rules.effectiveConfigs(request.getConfigsMap()))
                   .setCreatedAtMs(System.currentTimeMillis())
+                  .addAllAssignments(
+                      Placement.assign(
+                          nodeIds,
+                          request.getPartitions(),
+                          replicationFactor,
+                          // Rotate where topics start so their preferred leaders spread.
+                          Math.floorMod(request.getName().hashCode(), nodeIds.size())))
                   .build();
           return node.submitController(
                   ControllerCommand.newBuilder()
@@ -126,17 +137,21 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             .setReplicationFactor(topic.getReplicationFactor())
             .putAllConfigs(topic.getConfigsMap());
     for (int p = 0; p < topic.getPartitions(); p++) {
+      PartitionDirectory.Route route = node.directory().route(topic.getName(), p);
       PartitionDescription.Builder partition =
-          PartitionDescription.newBuilder().setPartition(p).addReplicas(node.nodeId()).setLeaderId(-1);
-      PartitionHandle handle = node.directory().get(topic.getName(), p);
-      PartitionLog log = handle.log();
-      if (node.raft().leadsAndCaughtUp(handle.groupId())) {
-        partition.setLeaderId(node.nodeId());
+          PartitionDescription.newBuilder().setPartition(p).addAllReplicas(route.replicas());
+      PartitionHandle handle = route.local();
+      if (handle == null) {
+        // This node holds no replica: it knows the placement but not the log.
+        partition.setLeaderId(-1).setLogStartOffset(-1).setHighWatermark(-1).setSizeBytes(-1);
+      } else {
+        PartitionLog log = handle.log();
+        partition
+            .setLeaderId(node.leaderIdOf(handle))
+            .setLogStartOffset(log.logStartOffset())
+            .setHighWatermark(log.nextOffset())
+            .setSizeBytes(log.sizeBytes());
       }
-      partition
-          .setLogStartOffset(log.logStartOffset())
-          .setHighWatermark(log.nextOffset())
-          .setSizeBytes(log.sizeBytes());
       out.addPartitions(partition);
     }
     return out.build();
@@ -150,12 +165,10 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
           MetadataResponse.Builder out =
               MetadataResponse.newBuilder()
                   .setClusterId(node.clusterId())
-                  .setControllerId(node.nodeId())
-                  .addNodes(
-                      NodeInfo.newBuilder()
-                          .setId(node.nodeId())
-                          .setHost(node.config().string("host"))
-                          .setPort(node.grpcPort()));
+                  .setControllerId(node.controllerLeaderId());
+          for (NodeRecord n : node.directory().metadata().nodes().values()) {
+            out.addNodes(NodeInfo.newBuilder().setId(n.getId()).setHost(n.getHost()).setPort(n.getGrpcPort()));
+          }
           Collection<TopicRecord> topics =
               request.getTopicsCount() == 0
                   ? node.directory().metadata().topics().values()
@@ -164,11 +177,15 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             TopicMetadata.Builder topic =
                 TopicMetadata.newBuilder().setName(t.getName()).setTopicId(t.getTopicId());
             for (int p = 0; p < t.getPartitions(); p++) {
+              PartitionDirectory.Route route = node.directory().route(t.getName(), p);
+              int leader = route.local() == null ? -1 : node.leaderIdOf(route.local());
               topic.addPartitions(
                   PartitionMetadata.newBuilder()
                       .setPartition(p)
-                      .setLeaderId(node.nodeId())
-                      .addReplicas(node.nodeId()));
+                      // A replica knows the current leader; otherwise the preferred one is the
+                      // best guess, and it forwards if leadership moved.
+                      .setLeaderId(leader >= 0 ? leader : route.preferredLeader())
+                      .addAllReplicas(route.replicas()));
             }
             out.addTopics(topic);
           }
@@ -186,6 +203,20 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
           if (partitions.isEmpty()) {
             for (int p = 0; p < topic.getPartitions(); p++) {
               partitions.add(p);
+            }
+          }
+          for (int p : partitions) {
+            PartitionDirectory.Route route = node.directory().route(request.getTopic(), p);
+            if (route.local() == null) {
+              // Served whole by a node that holds the partition; it forwards no further.
+              node.forwarder()
+                  .unary(
+                      AdminGrpc.getListOffsetsMethod(),
+                      request,
+                      route.preferredLeader(),
+                      RunnelError.notLeader(request.getTopic(), p, route.preferredLeader()),
+                      response);
+              return null;
             }
           }
           ListOffsetsResponse.Builder out = ListOffsetsResponse.newBuilder();
@@ -207,13 +238,19 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         });
   }
 
-  /** Runs {@code call} and answers with its result or its error. */
+  /**
+   * Runs {@code call} and answers with its result or its error; a call that returns null has
+   * handed the response to someone else (forwarded it).
+   */
   static <T> void reply(StreamObserver<T> response, Supplier<CompletableFuture<T>> call) {
     CompletableFuture<T> result;
     try {
       result = call.get();
     } catch (RuntimeException e) {
       response.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    if (result == null) {
       return;
     }
     result.whenComplete(

@@ -3,6 +3,7 @@ package dev.runnel.node.grpc;
 import com.codahale.metrics.Timer;
 import dev.runnel.node.BatchValidator;
 import dev.runnel.node.NodeContext;
+import dev.runnel.node.PartitionDirectory;
 import dev.runnel.node.PartitionHandle;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
@@ -46,36 +47,37 @@ public final class BrokerService {
     this.node = node;
   }
 
+  static final MethodDescriptor<OpaqueProduceRequest, ProduceResponse> PRODUCE =
+      BrokerGrpc.getProduceMethod()
+          .toBuilder(
+              ProtoUtils.marshaller(OpaqueProduceRequest.getDefaultInstance()),
+              ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
+          .build();
+  static final MethodDescriptor<FetchRequest, OpaqueFetchResponse> FETCH =
+      BrokerGrpc.getFetchMethod()
+          .toBuilder(
+              ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
+              ProtoUtils.marshaller(OpaqueFetchResponse.getDefaultInstance()))
+          .build();
+  static final MethodDescriptor<SubscribeRequest, OpaqueSubscribeResponse> SUBSCRIBE =
+      BrokerGrpc.getSubscribeMethod()
+          .toBuilder(
+              ProtoUtils.marshaller(SubscribeRequest.getDefaultInstance()),
+              ProtoUtils.marshaller(OpaqueSubscribeResponse.getDefaultInstance()))
+          .build();
+
   public ServerServiceDefinition bind() {
-    MethodDescriptor<OpaqueProduceRequest, ProduceResponse> produce =
-        BrokerGrpc.getProduceMethod()
-            .toBuilder(
-                ProtoUtils.marshaller(OpaqueProduceRequest.getDefaultInstance()),
-                ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
-            .build();
-    MethodDescriptor<FetchRequest, OpaqueFetchResponse> fetch =
-        BrokerGrpc.getFetchMethod()
-            .toBuilder(
-                ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
-                ProtoUtils.marshaller(OpaqueFetchResponse.getDefaultInstance()))
-            .build();
-    MethodDescriptor<SubscribeRequest, OpaqueSubscribeResponse> subscribe =
-        BrokerGrpc.getSubscribeMethod()
-            .toBuilder(
-                ProtoUtils.marshaller(SubscribeRequest.getDefaultInstance()),
-                ProtoUtils.marshaller(OpaqueSubscribeResponse.getDefaultInstance()))
-            .build();
     ServiceDescriptor service =
         ServiceDescriptor.newBuilder(BrokerGrpc.SERVICE_NAME)
             .setSchemaDescriptor(BrokerGrpc.getServiceDescriptor().getSchemaDescriptor())
-            .addMethod(produce)
-            .addMethod(fetch)
-            .addMethod(subscribe)
+            .addMethod(PRODUCE)
+            .addMethod(FETCH)
+            .addMethod(SUBSCRIBE)
             .build();
     return ServerServiceDefinition.builder(service)
-        .addMethod(produce, ServerCalls.asyncUnaryCall(this::produce))
-        .addMethod(fetch, ServerCalls.asyncUnaryCall(this::fetch))
-        .addMethod(subscribe, ServerCalls.asyncServerStreamingCall(this::subscribe))
+        .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
+        .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
+        .addMethod(SUBSCRIBE, ServerCalls.asyncServerStreamingCall(this::subscribe))
         .build();
   }
 
@@ -88,7 +90,20 @@ public final class BrokerService {
               ? request.getPartition()
               : BatchValidator.choosePartition(
                   request.getBatch(), topic.getPartitions(), roundRobin.getAndIncrement());
-      PartitionHandle handle = node.directory().get(request.getTopic(), partition);
+      PartitionDirectory.Route route = node.directory().route(request.getTopic(), partition);
+      PartitionHandle handle = route.local();
+      int leader = handle == null ? route.preferredLeader() : node.leaderIdOf(handle);
+      if (handle == null || leader != node.nodeId()) {
+        node.forwarder()
+            .unary(
+                PRODUCE,
+                request.toBuilder().setPartition(partition).build(),
+                leader,
+                RunnelError.notLeader(request.getTopic(), partition, leader),
+                response);
+        timer.stop();
+        return;
+      }
       AppendBatchCommand command =
           BatchValidator.toCommand(
               topic.getName(),
@@ -141,7 +156,20 @@ public final class BrokerService {
   void fetch(FetchRequest request, StreamObserver<OpaqueFetchResponse> response) {
     Timer.Context timer = node.metrics().fetchRequests.time();
     try {
-      PartitionHandle handle = node.directory().get(request.getTopic(), request.getPartition());
+      PartitionDirectory.Route route = node.directory().route(request.getTopic(), request.getPartition());
+      PartitionHandle handle = route.local();
+      if (handle == null) {
+        // Any replica serves committed data; the preferred leader is as good as any.
+        node.forwarder()
+            .unary(
+                FETCH,
+                request,
+                route.preferredLeader(),
+                RunnelError.notLeader(request.getTopic(), request.getPartition(), route.preferredLeader()),
+                response);
+        timer.stop();
+        return;
+      }
       int maxBytes = boundedBytes(request.getMaxBytes());
       long waitMs = Math.min(Math.max(0, request.getMaxWaitMs()), node.fetchWaitMaxMs());
       long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);

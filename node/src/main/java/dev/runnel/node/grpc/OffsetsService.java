@@ -41,7 +41,7 @@ public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
           CommitOffsetsCommand.Builder command =
               CommitOffsetsCommand.newBuilder().setGroup(request.getGroup());
           for (CommittedOffset offset : request.getOffsetsList()) {
-            node.directory().get(offset.getTopic(), offset.getPartition());
+            node.directory().route(offset.getTopic(), offset.getPartition());
             if (offset.getOffset() < 0) {
               throw RunnelError.invalidRequest(
                   "committed offset must be >= 0, got " + offset.getOffset() + " for "
