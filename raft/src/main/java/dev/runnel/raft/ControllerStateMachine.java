@@ -4,7 +4,10 @@ import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.ControllerSnapshot;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -26,6 +29,8 @@ public final class ControllerStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage snapshotStorage = new SimpleStateMachineStorage();
   private final ClusterMetadata metadata = new ClusterMetadata();
   private final List<Runnable> topicListeners = new CopyOnWriteArrayList<>();
+  /** Futures waiting for the local copy to reach a log index, by index. */
+  private final NavigableMap<Long, List<CompletableFuture<Void>>> applyWaiters = new TreeMap<>();
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
@@ -37,6 +42,38 @@ public final class ControllerStateMachine extends BaseStateMachine {
       metadata.restore(ControllerSnapshot.parseFrom(latest));
       setLastAppliedTermIndex(snapshotStorage.getLatestSnapshot().getTermIndex());
     }
+  }
+
+  /**
+   * Completes once this replica has applied the log up to {@code index}: a node that submitted a
+   * command through the leader reads its own write locally after this.
+   */
+  public CompletableFuture<Void> whenApplied(long index) {
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    synchronized (applyWaiters) {
+      TermIndex last = getLastAppliedTermIndex();
+      if (last != null && last.getIndex() >= index) {
+        return CompletableFuture.completedFuture(null);
+      }
+      applyWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(applied);
+    }
+    return applied;
+  }
+
+  private void releaseWaiters(long appliedIndex) {
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    synchronized (applyWaiters) {
+      var head = applyWaiters.headMap(appliedIndex, true);
+      head.values().forEach(ready::addAll);
+      head.clear();
+    }
+    ready.forEach(f -> f.complete(null));
+  }
+
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    super.notifyTermIndexUpdated(term, index);
+    releaseWaiters(index);
   }
 
   public ClusterMetadata metadata() {
@@ -70,6 +107,7 @@ public final class ControllerStateMachine extends BaseStateMachine {
         && command.getCommandCase() != ControllerCommand.CommandCase.COMMIT_OFFSETS) {
       topicListeners.forEach(Runnable::run);
     }
+    releaseWaiters(entry.getIndex());
     return CompletableFuture.completedFuture(RaftMessages.of(result));
   }
 

@@ -103,17 +103,24 @@ public final class RaftHost implements AutoCloseable {
             .build();
   }
 
-  /** Submits a controller command to the controller group's leader, wherever it is. */
+  /**
+   * Submits a controller command to the controller group's leader, wherever it is, and completes
+   * once this node's own copy of the metadata has applied it (read-your-writes).
+   */
   public CompletableFuture<Message> submitToController(Message message) {
     return controllerClient
         .async()
         .send(message)
-        .thenApply(
+        .thenCompose(
             reply -> {
               if (!reply.isSuccess()) {
                 throw new CompletionException(reply.getException());
               }
-              return reply.getMessage();
+              try {
+                return controller().whenApplied(reply.getLogIndex()).thenApply(v -> reply.getMessage());
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
             });
   }
 

@@ -9,7 +9,10 @@ import dev.runnel.proto.v1.TopicMetadata;
 import dev.runnel.proto.v1.ErrorReason;
 import io.grpc.Status;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +30,8 @@ final class ClusterMetadata {
   private final String bootstrapAddress;
   private final long requestTimeoutMs;
   private final Map<String, TopicRoute> routesByTopic = new ConcurrentHashMap<>();
+  /** Node addresses learnt from metadata, tried when the bootstrap node does not answer. */
+  private final Set<String> knownAddresses = ConcurrentHashMap.newKeySet();
 
   ClusterMetadata(ChannelPool channels, String bootstrapAddress, long requestTimeoutMs) {
     this.channels = channels;
@@ -39,10 +44,15 @@ final class ClusterMetadata {
     return route(topic).partitionCount();
   }
 
-  /** The address to send requests for {@code tp} to; the bootstrap node when the leader is unknown. */
+  /**
+   * The address to send requests for {@code tp} to: its leader's, re-reading metadata if it was
+   * invalidated; any reachable node otherwise (nodes forward to the leader).
+   */
   String leaderAddress(TopicPartition tp) {
-    TopicRoute route = routesByTopic.get(tp.topic());
-    if (route == null) {
+    TopicRoute route;
+    try {
+      route = route(tp.topic());
+    } catch (RunnelException e) {
       return bootstrapAddress;
     }
     return route.leaderAddressByPartition().getOrDefault(tp.partition(), bootstrapAddress);
@@ -56,11 +66,20 @@ final class ClusterMetadata {
   /** Drop the routing for the topic a failure names when the failure means it went stale. */
   void invalidateOn(RunnelException error, String topic) {
     ErrorReason reason = error.reason();
+    // UNAVAILABLE without a reason: the node we routed to is gone, so its leaderships are too.
     if (reason == ErrorReason.NOT_LEADER
         || reason == ErrorReason.UNKNOWN_TOPIC
-        || reason == ErrorReason.UNKNOWN_PARTITION) {
+        || reason == ErrorReason.UNKNOWN_PARTITION
+        || error.code() == Status.Code.UNAVAILABLE) {
       invalidate(topic);
     }
+  }
+
+  private List<String> candidates() {
+    List<String> addresses = new ArrayList<>();
+    addresses.add(bootstrapAddress);
+    knownAddresses.stream().filter(a -> !a.equals(bootstrapAddress)).sorted().forEach(addresses::add);
+    return addresses;
   }
 
   private TopicRoute route(String topic) {
@@ -73,15 +92,32 @@ final class ClusterMetadata {
     return fresh;
   }
 
+  /**
+   * Asks the bootstrap node, then every other node seen so far, until one answers: the bootstrap
+   * node may be the one that failed.
+   */
   private TopicRoute fetch(String topic) {
-    MetadataResponse response;
-    try {
-      response =
-          AdminGrpc.newBlockingStub(channels.channel(bootstrapAddress))
-              .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
-              .metadata(MetadataRequest.newBuilder().addTopics(topic).build());
-    } catch (RuntimeException e) {
-      throw RunnelException.from(e);
+    MetadataResponse response = null;
+    RunnelException lastFailure = null;
+    for (String address : candidates()) {
+      try {
+        response =
+            AdminGrpc.newBlockingStub(channels.channel(address))
+                .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
+                .metadata(MetadataRequest.newBuilder().addTopics(topic).build());
+        break;
+      } catch (RuntimeException e) {
+        lastFailure = RunnelException.from(e);
+        if (!lastFailure.retriable()) {
+          throw lastFailure;
+        }
+      }
+    }
+    if (response == null) {
+      throw lastFailure;
+    }
+    for (NodeInfo node : response.getNodesList()) {
+      knownAddresses.add(node.getHost() + ":" + node.getPort());
     }
     for (TopicMetadata tm : response.getTopicsList()) {
       if (tm.getName().equals(topic) && tm.getPartitionsCount() > 0) {

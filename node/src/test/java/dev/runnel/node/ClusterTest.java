@@ -1,0 +1,149 @@
+package dev.runnel.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.Record;
+import dev.runnel.proto.v1.RecordBatch;
+import dev.runnel.proto.v1.TopicDescription;
+import dev.runnel.sdk.Admin;
+import dev.runnel.sdk.Producer;
+import dev.runnel.sdk.ProducerRecord;
+import dev.runnel.sdk.RecordMetadata;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real nodes on loopback: replication, failover of a partition leader, catch-up. */
+class ClusterTest {
+  private static final int PARTITIONS = 3;
+  private static final int PER_PHASE = 1_500;
+
+  @TempDir Path root;
+
+  @Test
+  void leaderFailoverLosesNoAcknowledgedRecordAndReplicasConverge() throws Exception {
+    try (LocalCluster cluster = new LocalCluster(root, 3).startAll()) {
+      TopicDescription created;
+      try (Admin admin = Admin.create(cluster.bootstrap(1))) {
+        created = admin.createTopic("replicated", PARTITIONS, 3, Map.of());
+      }
+      for (var p : created.getPartitionsList()) {
+        assertEquals(3, p.getReplicasCount(), "RF=3: a replica on every node");
+      }
+
+      int victim = leaderOf(cluster, 1, 0);
+      assertTrue(victim >= 1, "partition 0 has a leader");
+      int bootstrapNode = victim == 1 ? 2 : 1;
+      Map<Integer, List<Integer>> acked = new HashMap<>();
+      // Produce through a node that stays up; the SDK routes to leaders and nodes forward.
+      try (Producer producer =
+          Producer.builder().bootstrap(cluster.bootstrap(bootstrapNode)).lingerMs(2).build()) {
+        produce(producer, 0, PER_PHASE, acked);
+        cluster.stop(victim); // the leader of partition 0 goes away mid-stream
+        long pauseStartNs = System.nanoTime();
+        RecordMetadata first =
+            producer.sendSync(
+                new ProducerRecord("replicated", 0, null, "-1".getBytes(StandardCharsets.UTF_8), List.of(), 0));
+        System.out.printf(
+            "ClusterTest: leader node %d of partition 0 stopped; next produce acknowledged after %d ms (partition %d)%n",
+            victim, (System.nanoTime() - pauseStartNs) / 1_000_000, first.partition());
+        acked.computeIfAbsent(first.partition(), k -> new ArrayList<>()).add(-1);
+        produce(producer, PER_PHASE, 2 * PER_PHASE, acked);
+        assertTrue(leaderOf(cluster, bootstrapNode, 0) != victim, "partition 0 elected a new leader");
+        cluster.start(victim);
+        produce(producer, 2 * PER_PHASE, 3 * PER_PHASE, acked);
+      }
+
+      // Every replica converges to the same log, holding every acknowledged record in order.
+      for (int p = 0; p < PARTITIONS; p++) {
+        int partition = p;
+        List<Integer> reference = readLocal(cluster, 1, partition);
+        for (int node = 2; node <= 3; node++) {
+          int n = node;
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> readLocal(cluster, n, partition).equals(reference));
+        }
+        List<Integer> expected = acked.getOrDefault(p, List.of());
+        List<Integer> firstSeen = new ArrayList<>(new LinkedHashSet<>(reference));
+        assertTrue(
+            new java.util.HashSet<>(firstSeen).containsAll(expected),
+            "partition " + p + " lost acknowledged records");
+        assertEquals(
+            expected,
+            firstSeen.stream().filter(new java.util.HashSet<>(expected)::contains).toList(),
+            "partition " + p + " keeps the send order");
+      }
+    }
+  }
+
+  private static void produce(Producer producer, int from, int to, Map<Integer, List<Integer>> acked) {
+    List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      sends.add(
+          producer.send(
+              ProducerRecord.of(
+                  "replicated",
+                  ("k" + i % 17).getBytes(StandardCharsets.UTF_8),
+                  Integer.toString(i).getBytes(StandardCharsets.UTF_8))));
+    }
+    producer.flush();
+    for (int i = 0; i < sends.size(); i++) {
+      RecordMetadata md = sends.get(i).join();
+      acked.computeIfAbsent(md.partition(), k -> new ArrayList<>()).add(from + i);
+    }
+  }
+
+  private static int leaderOf(LocalCluster cluster, int askNode, int partition) {
+    try (Admin admin = Admin.create(cluster.bootstrap(askNode))) {
+      return admin.describeTopic("replicated").getPartitions(partition).getLeaderId();
+    }
+  }
+
+  /** The values of a partition as stored on one node (a follower read: local data only). */
+  private static List<Integer> readLocal(LocalCluster cluster, int node, int partition) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", cluster.node(node).grpcPort()).usePlaintext().build();
+    try {
+      List<Integer> values = new ArrayList<>();
+      long offset = 0;
+      while (true) {
+        FetchResponse r =
+            BrokerGrpc.newBlockingStub(channel)
+                .fetch(
+                    FetchRequest.newBuilder()
+                        .setTopic("replicated")
+                        .setPartition(partition)
+                        .setOffset(offset)
+                        .setMaxBytes(4 << 20)
+                        .build());
+        if (r.getBatchesCount() == 0) {
+          return values;
+        }
+        for (RecordBatch b : r.getBatchesList()) {
+          for (Record rec : b.getRecords().getRecordsList()) {
+            values.add(Integer.parseInt(rec.getValue().toStringUtf8()));
+          }
+          offset = b.getBaseOffset() + b.getRecordCount();
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}

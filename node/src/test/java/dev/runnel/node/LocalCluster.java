@@ -1,0 +1,97 @@
+package dev.runnel.node;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Three (or five) real nodes in this JVM, each with its own Ratis server, ports on 127.0.0.1 and
+ * data directory; nodes can be stopped and started again on the same directory and ports.
+ */
+final class LocalCluster implements AutoCloseable {
+  private final Path root;
+  private final int size;
+  private final int[] grpcPorts;
+  private final int[] raftPorts;
+  private final RunnelNode[] nodes;
+  private final String voters;
+
+  LocalCluster(Path root, int size) throws Exception {
+    this.root = root;
+    this.size = size;
+    this.grpcPorts = new int[size + 1];
+    this.raftPorts = new int[size + 1];
+    this.nodes = new RunnelNode[size + 1];
+    List<String> voterList = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      grpcPorts[id] = freePort();
+      raftPorts[id] = freePort();
+      voterList.add(id + "@127.0.0.1:" + raftPorts[id]);
+    }
+    this.voters = String.join(",", voterList);
+  }
+
+  /** Starts every node; they wait for each other to form the controller quorum. */
+  LocalCluster startAll() throws Exception {
+    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      int nodeId = id;
+      starts.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  start(nodeId);
+                } catch (Exception e) {
+                  throw new IllegalStateException("node " + nodeId + " did not start", e);
+                }
+              }));
+    }
+    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+    return this;
+  }
+
+  void start(int id) throws Exception {
+    Map<String, String> config = new HashMap<>(TestNodes.config(root.resolve("node-" + id)));
+    config.put("node.id", Integer.toString(id));
+    config.put("grpc.port", Integer.toString(grpcPorts[id]));
+    config.put("raft.port", Integer.toString(raftPorts[id]));
+    config.put("controller.quorum.voters", voters);
+    nodes[id] = TestNodes.start(config);
+  }
+
+  void stop(int id) {
+    nodes[id].close();
+    nodes[id] = null;
+  }
+
+  RunnelNode node(int id) {
+    return nodes[id];
+  }
+
+  String bootstrap(int id) {
+    return "127.0.0.1:" + grpcPorts[id];
+  }
+
+  int size() {
+    return size;
+  }
+
+  @Override
+  public void close() {
+    for (int id = 1; id <= size; id++) {
+      if (nodes[id] != null) {
+        nodes[id].close();
+      }
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
