@@ -37,10 +37,21 @@ public final class ControllerStateMachine extends BaseStateMachine {
       throws IOException {
     super.initialize(server, groupId, raftStorage);
     snapshotStorage.init(raftStorage);
+    loadLatestSnapshot();
+  }
+
+  /** After Ratis installed the leader's snapshot on this follower: take its metadata. */
+  @Override
+  public void reinitialize() throws IOException {
+    loadLatestSnapshot();
+  }
+
+  private void loadLatestSnapshot() throws IOException {
     byte[] latest = SnapshotFiles.readLatest(snapshotStorage);
     if (latest != null) {
       metadata.restore(ControllerSnapshot.parseFrom(latest));
       setLastAppliedTermIndex(snapshotStorage.getLatestSnapshot().getTermIndex());
+      topicListeners.forEach(Runnable::run);
     }
   }
 

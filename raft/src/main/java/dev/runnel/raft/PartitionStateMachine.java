@@ -73,6 +73,27 @@ public final class PartitionStateMachine extends BaseStateMachine {
         log.lastAppliedIndex());
   }
 
+  /**
+   * Ratis calls this after installing a snapshot from the leader. A partition snapshot does not
+   * carry the log's data (followers catch up from the Raft log, see RaftSettings), so a snapshot
+   * ahead of the local log would leave a silent gap: refuse it loudly instead.
+   */
+  @Override
+  public void reinitialize() throws IOException {
+    var snapshot = snapshotStorage.loadLatestSnapshot();
+    if (snapshot != null && snapshot.getIndex() > log.lastAppliedIndex()) {
+      throw new IOException(
+          "group "
+              + getGroupId()
+              + " received a snapshot at index "
+              + snapshot.getIndex()
+              + " but its log only reaches "
+              + log.lastAppliedIndex()
+              + "; catching up by snapshot is not supported yet");
+    }
+    super.reinitialize();
+  }
+
   /** The partition's log, for reads and capacity checks; null until the group is initialized. */
   public PartitionLog log() {
     return log;

@@ -83,10 +83,13 @@ public record RaftSettings(
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(writeBufferBytes * 2, 8 << 20)));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1 << 20));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentBytesMax));
-    // Bounded Raft logs: snapshot every N entries and purge everything the snapshot covers.
+    // Bounded Raft logs: snapshot every N entries, then purge up to the snapshot or to the
+    // slowest replica's commit index, whichever is lower. Partition snapshots do not carry the
+    // log data yet, so a follower must catch up from the Raft log, never by snapshot install;
+    // the price is that a replica that stays down holds back its group's purging.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEveryEntries);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
     return p;
   }
