@@ -91,6 +91,11 @@ public final class PartitionDirectory {
     return hosted.values().stream().allMatch(h -> raft.hasLeaderAndCaughtUp(h.groupId()));
   }
 
+  /** The partitions open on this node. */
+  public java.util.Collection<PartitionHandle> hostedPartitions() {
+    return hosted.values();
+  }
+
   Map<Key, PartitionHandle> hosted() {
     return hosted;
   }

@@ -4,9 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.DescribeClusterResponse;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.NodeStatus;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.TopicDescription;
@@ -46,6 +49,27 @@ class ClusterTest {
         assertEquals(3, p.getReplicasCount(), "RF=3: a replica on every node");
       }
 
+      try (Admin admin = Admin.create(cluster.bootstrap(3))) {
+        DescribeClusterResponse described = admin.describeCluster();
+        assertEquals(3, described.getNodesCount());
+        assertTrue(described.getControllerId() >= 1);
+        int leaders = 0;
+        for (NodeStatus n : described.getNodesList()) {
+          assertTrue(n.getAlive(), "node " + n.getId() + " answers");
+          assertEquals(PARTITIONS, n.getReplicas(), "RF=3 on 3 nodes: every node holds every partition");
+          leaders += n.getLeaders();
+        }
+        assertEquals(PARTITIONS, leaders, "each partition has exactly one leader");
+      }
+      try (Producer all =
+          Producer.builder().bootstrap(cluster.bootstrap(2)).acks(Acks.ACKS_ALL).build()) {
+        RecordMetadata md = all.sendSync(ProducerRecord.of("replicated", null, "-2".getBytes(StandardCharsets.UTF_8)));
+        // acks=all: every replica holds it the moment it is acknowledged.
+        for (int n = 1; n <= 3; n++) {
+          assertTrue(readLocal(cluster, n, md.partition()).contains(-2), "node " + n + " has the acks=all record");
+        }
+      }
+
       int victim = leaderOf(cluster, 1, 0);
       assertTrue(victim >= 1, "partition 0 has a leader");
       int bootstrapNode = victim == 1 ? 2 : 1;
@@ -65,6 +89,11 @@ class ClusterTest {
         acked.computeIfAbsent(first.partition(), k -> new ArrayList<>()).add(-1);
         produce(producer, PER_PHASE, 2 * PER_PHASE, acked);
         assertTrue(leaderOf(cluster, bootstrapNode, 0) != victim, "partition 0 elected a new leader");
+        try (Admin admin = Admin.create(cluster.bootstrap(bootstrapNode))) {
+          for (NodeStatus n : admin.describeCluster().getNodesList()) {
+            assertEquals(n.getId() != victim, n.getAlive(), "only the stopped node is unreachable");
+          }
+        }
         cluster.start(victim);
         produce(producer, 2 * PER_PHASE, 3 * PER_PHASE, acked);
       }

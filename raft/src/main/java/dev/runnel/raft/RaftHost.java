@@ -2,7 +2,9 @@ package dev.runnel.raft;
 
 import dev.runnel.storage.LogConfig;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -158,6 +161,29 @@ public final class RaftHost implements AutoCloseable {
    * machine's error, ...).
    */
   public CompletableFuture<Message> submit(RaftGroupId groupId, Message message) {
+    return submit(groupId, message, ReplicationLevel.MAJORITY);
+  }
+
+  /**
+   * As {@link #submit(RaftGroupId, Message)}, answering once the entry reached {@code level}:
+   * MAJORITY is the Raft commit; ALL then also waits until every replica has the entry. (The ALL
+   * wait is a separate watch request: Ratis 3.3 cannot combine it with an in-process write.)
+   */
+  public CompletableFuture<Message> submit(
+      RaftGroupId groupId, Message message, ReplicationLevel level) {
+    CompletableFuture<RaftClientReply> committed =
+        send(groupId, message, RaftClientRequest.writeRequestType());
+    if (level == ReplicationLevel.MAJORITY) {
+      return committed.thenApply(RaftClientReply::getMessage);
+    }
+    return committed.thenCompose(
+        reply ->
+            send(groupId, Message.EMPTY, RaftClientRequest.watchRequestType(reply.getLogIndex(), level))
+                .thenApply(watched -> reply.getMessage()));
+  }
+
+  private CompletableFuture<RaftClientReply> send(
+      RaftGroupId groupId, Message message, RaftClientRequest.Type type) {
     RaftClientRequest request =
         RaftClientRequest.newBuilder()
             .setClientId(clientId)
@@ -165,7 +191,7 @@ public final class RaftHost implements AutoCloseable {
             .setGroupId(groupId)
             .setCallId(callIds.incrementAndGet())
             .setMessage(message)
-            .setType(RaftClientRequest.writeRequestType())
+            .setType(type)
             .build();
     try {
       return server
@@ -175,7 +201,7 @@ public final class RaftHost implements AutoCloseable {
                 if (!reply.isSuccess()) {
                   throw new CompletionException(reply.getException());
                 }
-                return reply.getMessage();
+                return reply;
               });
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
@@ -204,6 +230,23 @@ public final class RaftHost implements AutoCloseable {
   public RaftPeerId leaderOf(RaftGroupId groupId) {
     DivisionInfo info = info(groupId);
     return info == null ? null : info.getLeaderId();
+  }
+
+  /**
+   * Commit index per replica (node id) as this server knows it; on the leader that is every
+   * follower's progress. Empty when the group is not hosted here.
+   */
+  public Map<Integer, Long> commitIndexes(RaftGroupId groupId) {
+    Map<Integer, Long> out = new HashMap<>();
+    try {
+      for (var info : server.getDivision(groupId).getCommitInfos()) {
+        out.put(
+            RaftIds.nodeIdOf(RaftPeerId.valueOf(info.getServer().getId())), info.getCommitIndex());
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return out;
   }
 
   /** Role information of a hosted group, or null when this server does not host it. */

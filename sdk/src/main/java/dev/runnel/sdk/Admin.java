@@ -3,6 +3,8 @@ package dev.runnel.sdk;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.DeleteTopicRequest;
+import dev.runnel.proto.v1.DescribeClusterRequest;
+import dev.runnel.proto.v1.DescribeClusterResponse;
 import dev.runnel.proto.v1.DescribeTopicRequest;
 import dev.runnel.proto.v1.ListTopicsRequest;
 import dev.runnel.proto.v1.MetadataRequest;
@@ -71,6 +73,11 @@ public final class Admin implements AutoCloseable {
   /** Nodes and per-partition leaders of {@code topics} (all topics when empty). */
   public MetadataResponse metadata(Collection<String> topics) {
     return call(() -> stub().metadata(MetadataRequest.newBuilder().addAllTopics(topics).build()));
+  }
+
+  /** The cluster's nodes: reachability, controller leader, replicas and leaders per node. */
+  public DescribeClusterResponse describeCluster() {
+    return call(() -> stub().describeCluster(DescribeClusterRequest.getDefaultInstance()));
   }
 
   /** Partition -> offset of every partition of {@code topic} for {@code spec}. */

@@ -233,7 +233,6 @@ public final class Consumer implements AutoCloseable {
       return this;
     }
 
-
     public Builder groupId(String groupId) {
       this.groupId = groupId;
       return this;
@@ -259,10 +258,6 @@ public final class Consumer implements AutoCloseable {
       this.fetchMaxWaitMs = fetchMaxWaitMs;
       return this;
     }
-
-
-
-
 
     public Consumer build() {
       if (groupId != null && groupId.isBlank()) {

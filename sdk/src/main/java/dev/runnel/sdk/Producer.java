@@ -1,6 +1,7 @@
 package dev.runnel.sdk;
 
 import com.google.protobuf.ByteString;
+import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Header;
 import dev.runnel.proto.v1.Record;
@@ -48,6 +49,7 @@ public final class Producer implements AutoCloseable {
             channels,
             connection.backoff(),
             connection.requestTimeoutMs(),
+            settings.acks(),
             clockMs);
     this.senderThread = new Thread(sender, "runnel-producer-sender");
     senderThread.setDaemon(true);
@@ -162,7 +164,8 @@ public final class Producer implements AutoCloseable {
       long lingerMs,
       int batchSizeBytes,
       long bufferMemoryBytes,
-      long maxBlockMs) {}
+      long maxBlockMs,
+      Acks acks) {}
 
   /** Builds a {@link Producer}; every setting is checked against its bound in {@link #build}. */
   public static final class Builder extends ClientBuilder<Builder> {
@@ -172,6 +175,7 @@ public final class Producer implements AutoCloseable {
     private int batchSizeBytes = 256 * 1024;
     private long bufferMemoryBytes = 32L * 1024 * 1024;
     private long maxBlockMs = 60_000;
+    private Acks acks = Acks.ACKS_QUORUM;
 
     private Builder() {}
 
@@ -179,7 +183,6 @@ public final class Producer implements AutoCloseable {
     Builder self() {
       return this;
     }
-
 
     public Builder lingerMs(int lingerMs) {
       this.lingerMs = lingerMs;
@@ -201,9 +204,11 @@ public final class Producer implements AutoCloseable {
       return this;
     }
 
-
-
-
+    /** When a send counts as done: a majority of replicas (default) or all of them. */
+    public Builder acks(Acks acks) {
+      this.acks = acks;
+      return this;
+    }
 
     ProducerSettings settings() {
       ConfigBounds.check("lingerMs", lingerMs, 0, 60_000);
@@ -211,12 +216,11 @@ public final class Producer implements AutoCloseable {
       ConfigBounds.check("batchSizeBytes", batchSizeBytes, 1, BATCH_SIZE_BYTES_MAX);
       ConfigBounds.check("bufferMemoryBytes", bufferMemoryBytes, batchSizeBytes, 1L << 40);
       ConfigBounds.check("maxBlockMs", maxBlockMs, 0, 3_600_000);
+      if (acks == null || acks == Acks.UNRECOGNIZED) {
+        throw new IllegalArgumentException("acks must be ACKS_QUORUM or ACKS_ALL");
+      }
       return new ProducerSettings(
-          connection(),
-          lingerMs,
-          batchSizeBytes,
-          bufferMemoryBytes,
-          maxBlockMs);
+          connection(), lingerMs, batchSizeBytes, bufferMemoryBytes, maxBlockMs, acks);
     }
 
     public Producer build() {

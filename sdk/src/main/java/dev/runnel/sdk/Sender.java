@@ -1,5 +1,6 @@
 package dev.runnel.sdk;
 
+import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.ProduceRequest;
@@ -26,6 +27,7 @@ final class Sender implements Runnable {
   private final ChannelPool channels;
   private final RetryBackoff backoff;
   private final long requestTimeoutMs;
+  private final Acks acks;
   private final LongSupplier clockMs;
 
   Sender(
@@ -36,7 +38,9 @@ final class Sender implements Runnable {
       ChannelPool channels,
       RetryBackoff backoff,
       long requestTimeoutMs,
+      Acks acks,
       LongSupplier clockMs) {
+    this.acks = acks;
     this.accumulator = accumulator;
     this.memory = memory;
     this.partitioner = partitioner;
@@ -85,6 +89,7 @@ final class Sender implements Runnable {
             .setTopic(batch.tp().topic())
             .setPartition(batch.tp().partition())
             .setBatch(batch.encoded())
+            .setAcks(acks)
             .build();
     try {
       BrokerGrpc.newStub(channels.channel(metadata.leaderAddress(batch.tp())))

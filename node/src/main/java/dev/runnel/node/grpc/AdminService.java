@@ -13,6 +13,10 @@ import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.DeleteTopicRequest;
+import dev.runnel.proto.v1.DescribeClusterRequest;
+import dev.runnel.proto.v1.DescribeClusterResponse;
+import dev.runnel.proto.v1.NodeStatus;
+import dev.runnel.proto.v1.ReplicaState;
 import dev.runnel.proto.v1.DeleteTopicResponse;
 import dev.runnel.proto.v1.DescribeTopicRequest;
 import dev.runnel.proto.v1.ListOffsetsRequest;
@@ -35,12 +39,15 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /** Topic management, metadata for routing, and offset lookup. */
 public final class AdminService extends AdminGrpc.AdminImplBase {
+  /** How long DescribeCluster waits for each other node before calling it unreachable. */
+  private static final long PEER_STATUS_TIMEOUT_MS = 2_000;
   private final NodeContext node;
 
   public AdminService(NodeContext node) {
@@ -146,8 +153,20 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         partition.setLeaderId(-1).setLogStartOffset(-1).setHighWatermark(-1).setSizeBytes(-1);
       } else {
         PartitionLog log = handle.log();
+        int leader = node.leaderIdOf(handle);
+        if (leader == node.nodeId()) {
+          Map<Integer, Long> commits = node.raft().commitIndexes(handle.groupId());
+          long leaderCommit = commits.getOrDefault(leader, 0L);
+          for (int replica : route.replicas()) {
+            Long commit = commits.get(replica);
+            partition.addReplicaStates(
+                ReplicaState.newBuilder()
+                    .setNodeId(replica)
+                    .setLagEntries(commit == null ? -1 : Math.max(0, leaderCommit - commit)));
+          }
+        }
         partition
-            .setLeaderId(node.leaderIdOf(handle))
+            .setLeaderId(leader)
             .setLogStartOffset(log.logStartOffset())
             .setHighWatermark(log.nextOffset())
             .setSizeBytes(log.sizeBytes());
@@ -191,6 +210,77 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
           }
           return CompletableFuture.completedFuture(out.build());
         });
+  }
+
+  @Override
+  public void describeCluster(
+      DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> response) {
+    reply(
+        response,
+        () -> {
+          DescribeClusterResponse.Builder out =
+              DescribeClusterResponse.newBuilder()
+                  .setClusterId(node.clusterId())
+                  .setControllerId(node.controllerLeaderId());
+          if (request.getLocalOnly()) {
+            return CompletableFuture.completedFuture(out.addNodes(localStatus()).build());
+          }
+          List<CompletableFuture<NodeStatus>> statuses = new ArrayList<>();
+          for (NodeRecord n : node.directory().metadata().nodes().values()) {
+            statuses.add(
+                n.getId() == node.nodeId()
+                    ? CompletableFuture.completedFuture(localStatus())
+                    : node.forwarder()
+                        .ask(
+                            AdminGrpc.getDescribeClusterMethod(),
+                            DescribeClusterRequest.newBuilder().setLocalOnly(true).build(),
+                            n.getId(),
+                            PEER_STATUS_TIMEOUT_MS)
+                        .thenApply(r -> r.getNodes(0))
+                        .exceptionally(unreachable -> placement(n).setAlive(false).build()));
+          }
+          return CompletableFuture.allOf(statuses.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  done -> {
+                    statuses.forEach(s -> out.addNodes(s.join()));
+                    return out.build();
+                  });
+        });
+  }
+
+  /** This node's status: alive, with the partitions it leads counted from its own groups. */
+  private NodeStatus localStatus() {
+    NodeRecord self = node.directory().metadata().nodes().get(node.nodeId());
+    int leaders = 0;
+    for (PartitionHandle handle : node.directory().hostedPartitions()) {
+      if (node.leaderIdOf(handle) == node.nodeId()) {
+        leaders++;
+      }
+    }
+    return placement(self).setAlive(true).setLeaders(leaders).build();
+  }
+
+  /** What the metadata says about a node: its address and its share of the replicas. */
+  private NodeStatus.Builder placement(NodeRecord n) {
+    int replicas = 0;
+    int preferred = 0;
+    for (TopicRecord t : node.directory().metadata().topics().values()) {
+      for (var assignment : t.getAssignmentsList()) {
+        if (assignment.getReplicasList().contains(n.getId())) {
+          replicas++;
+        }
+        if (assignment.getReplicas(0) == n.getId()) {
+          preferred++;
+        }
+      }
+    }
+    return NodeStatus.newBuilder()
+        .setId(n.getId())
+        .setHost(n.getHost())
+        .setPort(n.getGrpcPort())
+        .setRack(n.getRack())
+        .setReplicas(replicas)
+        .setPreferredLeaders(preferred);
   }
 
   @Override

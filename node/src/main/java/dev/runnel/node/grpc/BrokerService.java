@@ -14,6 +14,7 @@ import dev.runnel.proto.internal.OpaqueProduceRequest;
 import dev.runnel.proto.internal.OpaqueSubscribeResponse;
 import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.ProduceResponse;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 
 /**
  * The Broker service (Produce, Fetch, Subscribe). It is bound with node-internal "opaque" views of
@@ -111,11 +113,13 @@ public final class BrokerService {
               TopicRules.maxMessageBytes(topic),
               System.currentTimeMillis());
       handle.log().checkCapacity(command.getPayload().size());
+      ReplicationLevel level = replicationLevel(request.getAcks());
       Timer.Context commit = node.metrics().raftCommit.time();
       node.raft()
           .submit(
               handle.groupId(),
-              RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()))
+              RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()),
+              level)
           .orTimeout(node.produceTimeoutMs(), TimeUnit.MILLISECONDS)
           .whenComplete(
               (reply, failure) -> {
@@ -150,6 +154,17 @@ public final class BrokerService {
       timer.stop();
       node.metrics().produceErrors.mark();
       response.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  private static ReplicationLevel replicationLevel(Acks acks) {
+    switch (acks) {
+      case ACKS_QUORUM:
+        return ReplicationLevel.MAJORITY;
+      case ACKS_ALL:
+        return ReplicationLevel.ALL;
+      default:
+        throw RunnelError.invalidRequest("unknown acks value " + acks);
     }
   }
 

@@ -17,6 +17,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -92,6 +93,41 @@ public final class Forwarder implements AutoCloseable {
             channels.computeIfAbsent(target, id -> open(node)),
             MetadataUtils.newAttachHeadersInterceptor(headers));
     ClientCalls.asyncUnaryCall(channel.newCall(method, options), request, response);
+  }
+
+  /**
+   * Asks node {@code target} directly (not a forward of the current call), completing with its
+   * answer or failing after {@code timeoutMs}.
+   */
+  <Q, R> CompletableFuture<R> ask(MethodDescriptor<Q, R> method, Q request, int target, long timeoutMs) {
+    NodeRecord node = nodes.apply(target);
+    if (node == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("unknown node " + target));
+    }
+    CompletableFuture<R> answer = new CompletableFuture<>();
+    // A fresh context: the ask must not inherit (and die with) the current call's cancellation.
+    Context.ROOT.run(
+        () ->
+            ClientCalls.asyncUnaryCall(
+                channels
+                    .computeIfAbsent(target, id -> open(node))
+                    .newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)),
+                request,
+                new StreamObserver<R>() {
+                  @Override
+                  public void onNext(R value) {
+                    answer.complete(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                }));
+    return answer;
   }
 
   private ManagedChannel open(NodeRecord node) {
