@@ -1,6 +1,8 @@
 package dev.runnel.cli;
 
+import dev.runnel.loadtest.AcksConverter;
 import dev.runnel.loadtest.SendTally;
+import dev.runnel.proto.v1.Acks;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RunnelException;
@@ -45,6 +47,14 @@ final class ProduceCommand implements Callable<Integer> {
       description = "Text before the first SEP of a line is the record key (lines without SEP are unkeyed).")
   String keySeparator;
 
+  @Option(
+      names = "--acks",
+      defaultValue = "quorum",
+      paramLabel = "quorum|all",
+      converter = AcksConverter.class,
+      description = "Acknowledge after a majority of replicas (quorum, default) or all of them.")
+  Acks acks;
+
   @Option(names = "--partition", paramLabel = "N", description = "Send every record to partition N.")
   Integer partition;
 
@@ -57,7 +67,7 @@ final class ProduceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--key-separator must not be empty");
     }
     SendTally tally = new SendTally();
-    try (Producer producer = client.producer().build();
+    try (Producer producer = client.producer().acks(acks).build();
         BufferedReader lines = new BufferedReader(new InputStreamReader(runnel.stdin(), StandardCharsets.UTF_8))) {
       String line;
       while (tally.firstError() == null && (line = lines.readLine()) != null) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
       DevCommand.class,
       NodeCommand.class,
       TopicCommand.class,
+      ClusterCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       PerfCommand.class

@@ -40,15 +40,17 @@ final class TopicDescribeCommand implements Callable<Integer> {
         "topic %s (id %s), %d partitions, replication factor %d%n",
         topic.getName(), topic.getTopicId(), topic.getPartitionsCount(), topic.getReplicationFactor());
     TextTable table =
-        new TextTable("PARTITION", "LEADER", "REPLICAS", "LOG START", "HIGH WATERMARK", "SIZE BYTES");
+        new TextTable(
+            "PARTITION", "LEADER", "REPLICAS", "REPLICA LAG", "LOG START", "HIGH WATERMARK", "SIZE BYTES");
     for (PartitionDescription p : topic.getPartitionsList()) {
       table.row(
           p.getPartition(),
           p.getLeaderId() == NO_LEADER ? "none" : p.getLeaderId(),
           p.getReplicasList().stream().map(String::valueOf).collect(Collectors.joining(",")),
-          p.getLogStartOffset(),
-          p.getHighWatermark(),
-          p.getSizeBytes());
+          replicaLag(p),
+          orUnknown(p.getLogStartOffset()),
+          orUnknown(p.getHighWatermark()),
+          orUnknown(p.getSizeBytes()));
     }
     table.print(out);
     out.println("configs:");
@@ -56,5 +58,20 @@ final class TopicDescribeCommand implements Callable<Integer> {
       out.printf("  %s=%s%n", config.getKey(), config.getValue());
     }
     return 0;
+  }
+
+  /** "node:entries behind" per replica, as the leader reports it; "-" when it was not asked. */
+  private static String replicaLag(PartitionDescription p) {
+    if (p.getReplicaStatesCount() == 0) {
+      return "-";
+    }
+    return p.getReplicaStatesList().stream()
+        .map(r -> r.getNodeId() + ":" + (r.getLagEntries() < 0 ? "?" : Long.toString(r.getLagEntries())))
+        .collect(Collectors.joining(","));
+  }
+
+  /** The node that answered holds no replica of the partition: it cannot know its log. */
+  private static Object orUnknown(long value) {
+    return value < 0 ? "?" : value;
   }
 }

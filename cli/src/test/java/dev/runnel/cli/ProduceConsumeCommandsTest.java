@@ -105,6 +105,17 @@ class ProduceConsumeCommandsTest {
   }
 
   @Test
+  void acks_all_is_accepted_and_a_bad_acks_is_a_usage_error() {
+    createTopic("acked", 1);
+    Cli.Result all = Cli.runWithInput("a\nb\n", "produce", "acked", "--acks", "all", "--bootstrap", bootstrap);
+    assertEquals(0, all.exitCode(), all.describe());
+    assertTrue(all.err().contains("produced 2 records"), all.describe());
+    Cli.Result bad = Cli.runWithInput("a\n", "produce", "acked", "--acks", "some", "--bootstrap", bootstrap);
+    assertEquals(2, bad.exitCode(), bad.describe());
+    assertTrue(bad.err().contains("'some' is not quorum or all"), bad.describe());
+  }
+
+  @Test
   void perf_subcommands_run_through_the_cli() {
     Cli.Result produced =
         Cli.run("perf", "produce", "--topic", "perf-cli", "--records", "300", "--record-size", "50",

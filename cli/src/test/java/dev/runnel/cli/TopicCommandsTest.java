@@ -32,6 +32,16 @@ class TopicCommandsTest {
   }
 
   @Test
+  void cluster_describe_lists_the_node() {
+    Cli.Result described = Cli.run("cluster", "describe", "--bootstrap", bootstrap);
+    assertEquals(0, described.exitCode(), described.describe());
+    assertTrue(described.out().contains("1 node(s), controller leader: node 1"), described.describe());
+    assertTrue(
+        described.out().lines().anyMatch(l -> l.matches("1\\s+" + bootstrap + "\\s+-\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+")),
+        described.describe());
+  }
+
+  @Test
   void create_list_describe_delete_round_trip() {
     Cli.Result created =
         Cli.run("topic", "create", "orders", "--partitions", "3", "--config", "max.message.bytes=2048",
@@ -45,11 +55,15 @@ class TopicCommandsTest {
 
     Cli.Result described = Cli.run("topic", "describe", "orders", "--bootstrap", bootstrap);
     assertEquals(0, described.exitCode(), described.describe());
-    assertTrue(described.out().contains("PARTITION  LEADER  REPLICAS  LOG START  HIGH WATERMARK  SIZE BYTES"),
+    assertTrue(
+        described.out().contains("PARTITION  LEADER  REPLICAS  REPLICA LAG  LOG START  HIGH WATERMARK  SIZE BYTES"),
         described.describe());
     for (int p = 0; p < 3; p++) {
       int partition = p;
-      assertTrue(described.out().lines().anyMatch(l -> l.startsWith(partition + " ")), described.describe());
+      // Leader 1, replicas "1", the leader's own lag "1:0", empty log.
+      assertTrue(
+          described.out().lines().anyMatch(l -> l.matches(partition + "\\s+1\\s+1\\s+1:0\\s+0\\s+0\\s+0")),
+          described.describe());
     }
     assertTrue(described.out().contains("  max.message.bytes=2048"), described.describe());
 

@@ -1,5 +1,6 @@
 package dev.runnel.loadtest;
 
+import dev.runnel.proto.v1.Acks;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.RunnelException;
 import java.io.IOException;
@@ -66,6 +67,14 @@ public final class ProducePerf implements Callable<Integer> {
       paramLabel = "K",
       description = "Draw keys from K distinct keys; 0 = unkeyed (default).")
   int keyCount;
+
+  @Option(
+      names = "--acks",
+      defaultValue = "quorum",
+      paramLabel = "quorum|all",
+      converter = AcksConverter.class,
+      description = "quorum (majority of replicas, default) or all.")
+  Acks acks;
 
   @Option(names = "--linger-ms", defaultValue = "5", paramLabel = "MS", description = "Producer linger (default: ${DEFAULT-VALUE}).")
   int lingerMs;
@@ -149,6 +158,7 @@ public final class ProducePerf implements Callable<Integer> {
     return Producer.builder()
         .bootstrap(target.bootstrap)
         .lingerMs(lingerMs)
+        .acks(acks)
         .batchSizeBytes(batchSizeBytes)
         .requestTimeoutMs(REQUEST_TIMEOUT_MS)
         .build();

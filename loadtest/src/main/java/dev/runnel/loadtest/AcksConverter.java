@@ -1,0 +1,20 @@
+package dev.runnel.loadtest;
+
+import dev.runnel.proto.v1.Acks;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code --acks quorum|all} → the protocol's Acks. */
+public final class AcksConverter implements ITypeConverter<Acks> {
+  @Override
+  public Acks convert(String value) {
+    switch (value) {
+      case "quorum":
+        return Acks.ACKS_QUORUM;
+      case "all":
+        return Acks.ACKS_ALL;
+      default:
+        throw new TypeConversionException("'" + value + "' is not quorum or all");
+    }
+  }
+}
