@@ -101,13 +101,16 @@ class ClusterTest {
       // Every replica converges to the same log, holding every acknowledged record in order.
       for (int p = 0; p < PARTITIONS; p++) {
         int partition = p;
+        // Converged: all three replicas hold the same log (re-read each time: any may lag).
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  List<Integer> first = readLocal(cluster, 1, partition);
+                  return first.equals(readLocal(cluster, 2, partition))
+                      && first.equals(readLocal(cluster, 3, partition));
+                });
         List<Integer> reference = readLocal(cluster, 1, partition);
-        for (int node = 2; node <= 3; node++) {
-          int n = node;
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(() -> readLocal(cluster, n, partition).equals(reference));
-        }
         List<Integer> expected = acked.getOrDefault(p, List.of());
         List<Integer> firstSeen = new ArrayList<>(new LinkedHashSet<>(reference));
         assertTrue(

@@ -1,0 +1,208 @@
+package dev.runnel.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.Record;
+import dev.runnel.proto.v1.RecordBatch;
+import dev.runnel.sdk.Admin;
+import dev.runnel.sdk.Producer;
+import dev.runnel.sdk.ProducerRecord;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A seeded fault schedule against a 3-node cluster: for 20 rounds a random node is stopped and
+ * started again (sometimes two in a row are down briefly, losing the quorum of some groups) while
+ * two producers write continuously. At the end: no acknowledged record lost, each partition's
+ * order kept, every replica identical. Replay a failure with -Druntime.fault.seed=SEED.
+ *
+ * <p>Duplicates are counted, not forbidden: without idempotent producers (a later issue) a retry
+ * of a batch whose acknowledgement was lost in a failover may be written twice.
+ */
+class ClusterFaultTest {
+  private static final int ROUNDS = 20;
+  private static final int PARTITIONS = 4;
+  /** Records per producer at most; also how values tell producers apart. */
+  private static final int PER_PRODUCER = 1_000_000;
+
+  @TempDir Path root;
+
+  @Test
+  void randomNodeRestartsLoseNothingAcknowledged() throws Exception {
+    long seed = Long.getLong("runnel.fault.seed", System.nanoTime());
+    System.out.println("ClusterFaultTest seed " + seed);
+    Random random = new Random(seed);
+    try (LocalCluster cluster = new LocalCluster(root, 3).startAll()) {
+      try (Admin admin = Admin.create(cluster.bootstrap(1))) {
+        admin.createTopic("faults", PARTITIONS, 3, Map.of());
+      }
+      Map<Integer, ConcurrentLinkedQueue<Integer>> acked = new ConcurrentHashMap<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> producers = new ArrayList<>();
+      for (int p = 1; p <= 2; p++) {
+        String bootstrap = cluster.bootstrap(p);
+        int producerId = p;
+        Thread t = new Thread(() -> produceUntil(stop, bootstrap, producerId, acked), "fault-producer-" + p);
+        t.start();
+        producers.add(t);
+      }
+      Set<Integer> down = new HashSet<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        int node = 1 + random.nextInt(3);
+        if (down.contains(node)) {
+          cluster.start(node);
+          down.remove(node);
+        } else if (down.isEmpty() || random.nextInt(4) == 0) {
+          cluster.stop(node);
+          down.add(node);
+        } else {
+          // Bring the down node back before taking another one: keep a majority most of the time.
+          int back = down.iterator().next();
+          cluster.start(back);
+          down.remove(back);
+        }
+        Thread.sleep(200 + random.nextInt(600));
+      }
+      for (int node : down) {
+        cluster.start(node);
+      }
+      Thread.sleep(1_000);
+      stop.set(true);
+      for (Thread t : producers) {
+        t.join(TimeUnit.SECONDS.toMillis(60));
+      }
+
+      int ackedTotal = 0;
+      int duplicates = 0;
+      for (int p = 0; p < PARTITIONS; p++) {
+        int partition = p;
+        // Converged: all three replicas hold the same log (re-read each time: any may lag).
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  List<Integer> first = readLocal(cluster, 1, partition);
+                  return first.equals(readLocal(cluster, 2, partition))
+                      && first.equals(readLocal(cluster, 3, partition));
+                });
+        List<Integer> reference = readLocal(cluster, 1, partition);
+        List<Integer> expected = new ArrayList<>(acked.getOrDefault(p, new ConcurrentLinkedQueue<>()));
+        expected.sort(Integer::compare);
+        ackedTotal += expected.size();
+        List<Integer> firstSeen = new ArrayList<>(new LinkedHashSet<>(reference));
+        duplicates += reference.size() - firstSeen.size();
+        Set<Integer> stored = new HashSet<>(firstSeen);
+        for (int value : expected) {
+          assertTrue(stored.contains(value), "seed " + seed + ": acknowledged " + value + " lost in partition " + p);
+        }
+        Set<Integer> expectedSet = new HashSet<>(expected);
+        assertEquals(
+            expected,
+            firstSeen.stream().filter(expectedSet::contains).sorted().toList(),
+            "seed " + seed);
+        // Each producer's records of a partition keep its send order (the producers interleave).
+        for (int producer = 1; producer <= 2; producer++) {
+          int id = producer;
+          List<Integer> own = firstSeen.stream().filter(v -> v / PER_PRODUCER == id).toList();
+          for (int i = 1; i < own.size(); i++) {
+            assertTrue(own.get(i) > own.get(i - 1), "seed " + seed + ": reordered in partition " + p);
+          }
+        }
+      }
+      assertTrue(ackedTotal > 100, "seed " + seed + ": producers made progress (" + ackedTotal + ")");
+      System.out.printf(
+          "ClusterFaultTest seed %d: %d acknowledged, all present on 3 identical replicas, %d duplicates%n",
+          seed, ackedTotal, duplicates);
+    }
+  }
+
+  /** Producer p writes values p * PER_PRODUCER + 0, 1, 2, ... */
+  private static void produceUntil(
+      AtomicBoolean stop,
+      String bootstrap,
+      int producerId,
+      Map<Integer, ConcurrentLinkedQueue<Integer>> acked) {
+    try (Producer producer =
+        Producer.builder()
+            .bootstrap(bootstrap)
+            .lingerMs(2)
+            .retries(20)
+            .requestTimeoutMs(5_000)
+            .maxBlockMs(5_000)
+            .build()) {
+      // Bounded by the flag and by count: the loop stops by itself.
+      for (int i = 0; !stop.get() && i < PER_PRODUCER; i++) {
+        int seq = producerId * PER_PRODUCER + i;
+        try {
+          producer
+              .send(ProducerRecord.of("faults", null, Integer.toString(seq).getBytes(StandardCharsets.UTF_8)))
+              .thenAccept(md -> acked.computeIfAbsent(md.partition(), k -> new ConcurrentLinkedQueue<>()).add(seq));
+        } catch (RuntimeException bufferFullWhileNoQuorum) {
+          // The record was not accepted; it is not counted.
+        }
+        if (i % 20 == 0) {
+          Thread.sleep(5);
+        }
+      }
+      try {
+        producer.flush();
+      } catch (RuntimeException someSendsFailed) {
+        // Failed sends were never acknowledged and are not checked.
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<Integer> readLocal(LocalCluster cluster, int node, int partition) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", cluster.node(node).grpcPort()).usePlaintext().build();
+    try {
+      List<Integer> values = new ArrayList<>();
+      long offset = 0;
+      while (true) {
+        FetchResponse r =
+            BrokerGrpc.newBlockingStub(channel)
+                .fetch(
+                    FetchRequest.newBuilder()
+                        .setTopic("faults")
+                        .setPartition(partition)
+                        .setOffset(offset)
+                        .setMaxBytes(4 << 20)
+                        .build());
+        if (r.getBatchesCount() == 0) {
+          return values;
+        }
+        for (RecordBatch b : r.getBatchesList()) {
+          for (Record rec : b.getRecords().getRecordsList()) {
+            values.add(Integer.parseInt(rec.getValue().toStringUtf8()));
+          }
+          offset = b.getBaseOffset() + b.getRecordCount();
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}
