@@ -2,11 +2,13 @@ package dev.runnel.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.DescribeClusterResponse;
+import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchResponse;
 import dev.runnel.proto.v1.NodeStatus;
@@ -17,6 +19,7 @@ import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RecordMetadata;
+import dev.runnel.sdk.RunnelException;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +50,12 @@ class ClusterTest {
       }
       for (var p : created.getPartitionsList()) {
         assertEquals(3, p.getReplicasCount(), "RF=3: a replica on every node");
+      }
+      try (Admin admin = Admin.create(cluster.bootstrap(2))) {
+        RunnelException tooMany =
+            assertThrows(RunnelException.class, () -> admin.createTopic("rf4", 1, 4, Map.of()));
+        assertEquals(ErrorReason.INVALID_REPLICATION_FACTOR, tooMany.reason());
+        assertTrue(tooMany.getMessage().contains("3 live node(s)"), tooMany.getMessage());
       }
 
       try (Admin admin = Admin.create(cluster.bootstrap(3))) {
@@ -97,6 +106,11 @@ class ClusterTest {
         cluster.start(victim);
         produce(producer, 2 * PER_PHASE, 3 * PER_PHASE, acked);
       }
+      // Preferred leadership comes back by itself once the returning node has caught up.
+      int preferred = created.getPartitions(0).getReplicas(0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> leaderOf(cluster, bootstrapNode, 0) == preferred);
 
       // Every replica converges to the same log, holding every acknowledged record in order.
       for (int p = 0; p < PARTITIONS; p++) {

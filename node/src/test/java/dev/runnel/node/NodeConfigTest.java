@@ -42,6 +42,28 @@ class NodeConfigTest {
     assertTrue(order.getMessage().startsWith("raft.election.timeout.max.ms"));
   }
 
+  @Test
+  void quorumVotersAreCheckedWithClearMessages() {
+    assertEquals(3, QuorumVoters.parse("1@h:1,2@h:2,3@h:3", 2, "h", 2).size());
+    assertEquals(1, QuorumVoters.parse("", 7, "h", 9).size(), "empty: this node alone");
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> QuorumVoters.parse("1@h:1,2@h:2", 1, "h", 1))
+            .getMessage()
+            .contains("use an odd number"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> QuorumVoters.parse("1@h:1,2@h:2,3@h:3", 4, "h", 4))
+            .getMessage()
+            .contains("node 4 is not in controller.quorum.voters"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> QuorumVoters.parse("1@h:1,x", 1, "h", 1))
+            .getMessage()
+            .contains("'x' is not id@host:port"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> QuorumVoters.parse("1@h:1,1@h:2,2@h:3", 1, "h", 1))
+            .getMessage()
+            .contains("names node 1 twice"));
+  }
+
   /** docs/configuration.md is the reference: every key must be there with its default. */
   @Test
   void everyKeyIsDocumentedWithItsDefault() throws Exception {
