@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       NodeCommand.class,
       TopicCommand.class,
       ClusterCommand.class,
+      RecordsCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       PerfCommand.class

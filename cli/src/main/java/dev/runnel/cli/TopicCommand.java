@@ -9,11 +9,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "topic",
     mixinStandardHelpOptions = true,
-    description = "Create, list, describe and delete topics.",
+    description = "Create, list, describe, alter and delete topics.",
     subcommands = {
       TopicCreateCommand.class,
       TopicListCommand.class,
       TopicDescribeCommand.class,
+      TopicAlterCommand.class,
       TopicDeleteCommand.class
     })
 final class TopicCommand implements Runnable {

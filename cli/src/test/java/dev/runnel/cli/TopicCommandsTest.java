@@ -42,6 +42,34 @@ class TopicCommandsTest {
   }
 
   @Test
+  void alter_configs_and_delete_records() {
+    assertEquals(0, Cli.run("topic", "create", "trim", "--partitions", "1", "--bootstrap", bootstrap).exitCode());
+    Cli.Result produced =
+        Cli.runWithInput("a\nb\nc\nd\n", "produce", "trim", "--bootstrap", bootstrap);
+    assertEquals(0, produced.exitCode(), produced.describe());
+
+    Cli.Result altered =
+        Cli.run("topic", "alter", "trim", "--config", "retention.ms=3600000", "--bootstrap", bootstrap);
+    assertEquals(0, altered.exitCode(), altered.describe());
+    assertTrue(altered.out().contains("  retention.ms=3600000"), altered.describe());
+    Cli.Result badKey = Cli.run("topic", "alter", "trim", "--config", "retention=1", "--bootstrap", bootstrap);
+    assertEquals(1, badKey.exitCode(), badKey.describe());
+    assertTrue(badKey.err().startsWith("error: INVALID_CONFIG: unknown topic config 'retention'"), badKey.describe());
+    Cli.Result nothing = Cli.run("topic", "alter", "trim", "--bootstrap", bootstrap);
+    assertEquals(2, nothing.exitCode(), nothing.describe());
+
+    // "a".."d" may have gone in one batch or several: delete below offset 2 and check the start.
+    Cli.Result deleted =
+        Cli.run("records", "delete", "trim", "--partition", "0", "--before-offset", "2", "--bootstrap", bootstrap);
+    assertEquals(0, deleted.exitCode(), deleted.describe());
+    assertTrue(deleted.out().contains("trim-0 now starts at offset 2"), deleted.describe());
+    Cli.Result beyond =
+        Cli.run("records", "delete", "trim", "--partition", "0", "--before-offset", "99", "--bootstrap", bootstrap);
+    assertEquals(1, beyond.exitCode(), beyond.describe());
+    assertTrue(beyond.err().startsWith("error: OFFSET_OUT_OF_RANGE"), beyond.describe());
+  }
+
+  @Test
   void create_list_describe_delete_round_trip() {
     Cli.Result created =
         Cli.run("topic", "create", "orders", "--partitions", "3", "--config", "max.message.bytes=2048",

@@ -46,6 +46,15 @@ public final class NodeConfig {
         new String[] {
           "1048576", "largest batch a topic may accept; default of topic max.message.bytes"
         });
+    k.put(
+        "log.retention.ms",
+        new String[] {"604800000", "default topic retention.ms: keep data this long (-1 = forever)"});
+    k.put(
+        "log.retention.bytes",
+        new String[] {"-1", "default topic retention.bytes per partition (-1 = no size limit)"});
+    k.put(
+        "log.retention.check.interval.ms",
+        new String[] {"300000", "how often partition leaders apply retention"});
     k.put("topic.partitions.max", new String[] {"512", "most partitions one topic may have"});
     k.put("produce.timeout.ms", new String[] {"30000", "how long a produce waits for its commit"});
     k.put("fetch.max.bytes", new String[] {"67108864", "upper bound of one fetch/stream message"});
@@ -111,6 +120,9 @@ public final class NodeConfig {
     }
     intIn("default.replication.factor", 1, 5);
     intIn("message.max.bytes", 1024, 64 << 20);
+    longIn("log.retention.ms", -1, Long.MAX_VALUE);
+    longIn("log.retention.bytes", -1, Long.MAX_VALUE);
+    longIn("log.retention.check.interval.ms", 100, 86_400_000);
     intIn("topic.partitions.max", 1, 100_000);
     intIn("produce.timeout.ms", 100, 600_000);
     intIn("fetch.max.bytes", 1024, 256 << 20);

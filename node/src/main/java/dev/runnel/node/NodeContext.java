@@ -47,7 +47,11 @@ public final class NodeContext {
     this.metrics = metrics;
     this.readExecutor = readExecutor;
     this.topicRules =
-        new TopicRules(config.intValue("message.max.bytes"), config.intValue("topic.partitions.max"));
+        new TopicRules(
+            config.intValue("message.max.bytes"),
+            config.intValue("topic.partitions.max"),
+            config.longValue("log.retention.ms"),
+            config.longValue("log.retention.bytes"));
     this.subscriptions =
         new Subscriptions(config.intValue("subscribe.streams.max"), readExecutor, metrics);
     this.forwarder =

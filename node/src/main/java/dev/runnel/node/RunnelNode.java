@@ -46,6 +46,7 @@ public final class RunnelNode implements AutoCloseable {
   private final RaftHost raft;
   private final NodeContext context;
   private final Reconciler reconciler;
+  private final RetentionEnforcer retention;
   private final Server grpc;
   private final HealthStatusManager health;
   private final AdminHttpServer http;
@@ -59,6 +60,7 @@ public final class RunnelNode implements AutoCloseable {
       RaftHost raft,
       NodeContext context,
       Reconciler reconciler,
+      RetentionEnforcer retention,
       Server grpc,
       HealthStatusManager health,
       AdminHttpServer http,
@@ -69,6 +71,7 @@ public final class RunnelNode implements AutoCloseable {
     this.raft = raft;
     this.context = context;
     this.reconciler = reconciler;
+    this.retention = retention;
     this.grpc = grpc;
     this.health = health;
     this.http = http;
@@ -140,6 +143,8 @@ public final class RunnelNode implements AutoCloseable {
       // do not all bounce with NOT_LEADER.
       awaitReady(() -> directory.allLed(raft), "the hosted partitions");
       health.setStatus("", ServingStatus.SERVING);
+      RetentionEnforcer retention = new RetentionEnforcer(context, System::currentTimeMillis);
+      retention.start(config.longValue("log.retention.check.interval.ms"));
 
       AdminHttpServer http =
           AdminHttpServer.start(
@@ -152,7 +157,17 @@ public final class RunnelNode implements AutoCloseable {
       jmx.start();
       RunnelNode node =
           new RunnelNode(
-              config, raft, context, reconciler, grpc, health, http, jmx, grpcExecutor, readExecutor);
+              config,
+              raft,
+              context,
+              reconciler,
+              retention,
+              grpc,
+              health,
+              http,
+              jmx,
+              grpcExecutor,
+              readExecutor);
       LOG.info(
           "Runnel node {} of cluster {} is up: gRPC {}:{}  raft {}:{}  http http://{}:{}/  data {}",
           nodeId,
@@ -247,6 +262,11 @@ public final class RunnelNode implements AutoCloseable {
     return http.port();
   }
 
+  /** The log start offset of this node's own replica of a partition (for tests and tools). */
+  public long describeLocal(String topic, int partition) {
+    return context.directory().get(topic, partition).log().logStartOffset();
+  }
+
   public NodeMetrics metrics() {
     return context.metrics();
   }
@@ -286,6 +306,7 @@ public final class RunnelNode implements AutoCloseable {
     http.close();
     jmx.stop();
     context.forwarder().close();
+    retention.close();
     reconciler.close();
     try {
       raft.close();

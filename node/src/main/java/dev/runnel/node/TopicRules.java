@@ -3,6 +3,8 @@ package dev.runnel.node;
 import dev.runnel.proto.Errors;
 import dev.runnel.proto.v1.ErrorReason;
 import io.grpc.Status;
+import dev.runnel.proto.internal.TopicRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -13,20 +15,35 @@ import java.util.regex.Pattern;
  */
 public final class TopicRules {
   public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+  public static final String RETENTION_MS = "retention.ms";
+  public static final String RETENTION_BYTES = "retention.bytes";
   private static final int NAME_LENGTH_MAX = 249;
   private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
 
   private final int messageBytesMax;
   private final int partitionsMax;
+  /** Every topic config there is, with the node's default. */
+  private final Map<String, String> defaults;
 
-  public TopicRules(int messageBytesMax, int partitionsMax) {
+  public TopicRules(int messageBytesMax, int partitionsMax, long retentionMs, long retentionBytes) {
     this.messageBytesMax = messageBytesMax;
     this.partitionsMax = partitionsMax;
+    this.defaults =
+        Map.of(
+            MAX_MESSAGE_BYTES, Integer.toString(messageBytesMax),
+            RETENTION_MS, Long.toString(retentionMs),
+            RETENTION_BYTES, Long.toString(retentionBytes));
   }
 
   /** The topic's batch size limit. */
-  public static int maxMessageBytes(dev.runnel.proto.internal.TopicRecord topic) {
+  public static int maxMessageBytes(TopicRecord topic) {
     return Integer.parseInt(topic.getConfigsOrThrow(MAX_MESSAGE_BYTES));
+  }
+
+  /** A topic config as a number, or {@code fallback} for topics created before it existed. */
+  public static long longConfig(TopicRecord topic, String key, long fallback) {
+    String value = topic.getConfigsMap().get(key);
+    return value == null ? fallback : Long.parseLong(value);
   }
 
   public void checkName(String name) {
@@ -73,34 +90,57 @@ public final class TopicRules {
 
   /** The topic's effective configs: defaults overridden by {@code requested}, all validated. */
   public Map<String, String> effectiveConfigs(Map<String, String> requested) {
-    Map<String, String> configs = new TreeMap<>();
-    configs.put(MAX_MESSAGE_BYTES, Integer.toString(messageBytesMax));
-    requested.forEach(
-        (key, value) -> {
-          if (!key.equals(MAX_MESSAGE_BYTES)) {
-            throw invalidConfig("unknown topic config '" + key + "' (known: " + MAX_MESSAGE_BYTES + ")");
-          }
-          configs.put(key, Integer.toString(parseMaxMessageBytes(value)));
-        });
+    Map<String, String> configs = new TreeMap<>(defaults);
+    requested.forEach((key, value) -> configs.put(key, validated(key, value)));
     return configs;
   }
 
-  private int parseMaxMessageBytes(String value) {
-    int bytes;
+  /**
+   * A topic's configs after {@code set} and {@code delete} (back to the default) are applied to
+   * {@code current}; validated like at creation.
+   */
+  public Map<String, String> alteredConfigs(
+      Map<String, String> current, Map<String, String> set, List<String> delete) {
+    Map<String, String> configs = new TreeMap<>(defaults);
+    current.forEach(configs::put);
+    for (String key : delete) {
+      if (!defaults.containsKey(key)) {
+        throw unknownConfig(key);
+      }
+      configs.put(key, defaults.get(key));
+    }
+    set.forEach((key, value) -> configs.put(key, validated(key, value)));
+    return configs;
+  }
+
+  private String validated(String key, String value) {
+    switch (key) {
+      case MAX_MESSAGE_BYTES:
+        return Long.toString(parse(key, value, 64, messageBytesMax));
+      case RETENTION_MS:
+      case RETENTION_BYTES:
+        return Long.toString(parse(key, value, -1, Long.MAX_VALUE));
+      default:
+        throw unknownConfig(key);
+    }
+  }
+
+  private static long parse(String key, String value, long min, long max) {
+    long parsed;
     try {
-      bytes = Integer.parseInt(value.trim());
+      parsed = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw invalidConfig(MAX_MESSAGE_BYTES + " must be a number of bytes, got '" + value + "'");
+      throw invalidConfig(key + " must be a number, got '" + value + "'");
     }
-    if (bytes < 64 || bytes > messageBytesMax) {
-      throw invalidConfig(
-          MAX_MESSAGE_BYTES
-              + " must be between 64 and the node's message.max.bytes ("
-              + messageBytesMax
-              + "), got "
-              + bytes);
+    if (parsed < min || parsed > max) {
+      throw invalidConfig(key + " must be between " + min + " and " + max + ", got " + parsed);
     }
-    return bytes;
+    return parsed;
+  }
+
+  private RunnelError unknownConfig(String key) {
+    return invalidConfig(
+        "unknown topic config '" + key + "' (known: " + String.join(", ", defaults.keySet()) + ")");
   }
 
   private static RunnelError invalidConfig(String message) {

@@ -135,6 +135,16 @@ class ClusterTest {
             firstSeen.stream().filter(new java.util.HashSet<>(expected)::contains).toList(),
             "partition " + p + " keeps the send order");
       }
+      // DeleteRecords through any node moves the log start on every replica alike.
+      try (Admin admin = Admin.create(cluster.bootstrap(3))) {
+        assertEquals(10, admin.deleteRecords("replicated", 0, 10));
+      }
+      for (int n = 1; n <= 3; n++) {
+        int node = n;
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> cluster.node(node).describeLocal("replicated", 0) == 10);
+      }
     }
   }
 

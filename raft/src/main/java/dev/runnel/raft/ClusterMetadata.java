@@ -1,5 +1,6 @@
 package dev.runnel.raft;
 
+import dev.runnel.proto.internal.AlterTopicConfigsCommand;
 import dev.runnel.proto.internal.CommitOffsetsCommand;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
@@ -64,9 +65,23 @@ public final class ClusterMetadata {
         return commitOffsets(command.getCommitOffsets());
       case REGISTER_NODE:
         return registerNode(command.getRegisterNode().getNode());
+      case ALTER_TOPIC_CONFIGS:
+        return alterTopicConfigs(command.getAlterTopicConfigs());
       default:
         throw new IllegalStateException("unknown controller command " + command.getCommandCase());
     }
+  }
+
+  private ControllerResult alterTopicConfigs(AlterTopicConfigsCommand alter) {
+    TopicRecord topic = topics.get(alter.getName());
+    if (topic == null) {
+      return error(ErrorReason.UNKNOWN_TOPIC, "topic '" + alter.getName() + "' does not exist");
+    }
+    TopicRecord altered = topic.toBuilder().clearConfigs().putAllConfigs(alter.getConfigsMap()).build();
+    TreeMap<String, TopicRecord> next = new TreeMap<>(topics);
+    next.put(altered.getName(), altered);
+    topics = Collections.unmodifiableSortedMap(next);
+    return ControllerResult.newBuilder().setTopic(altered).build();
   }
 
   private ControllerResult registerNode(NodeRecord node) {

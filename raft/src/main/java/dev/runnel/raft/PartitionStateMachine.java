@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state machine of one partition's Raft group: every committed entry is one client batch,
+ * The state machine of one partition's Raft group: a committed entry is either one client batch,
  * appended to the partition's LMDB log on the apply thread (the single writer of the partition),
- * which assigns its offsets. Reads do not go through Raft: they read the local {@link
+ * which assigns its offsets; or a prefix truncation (retention, DeleteRecords), which moves the
+ * log start offset identically on every replica. Reads do not go through Raft: they read the local {@link
  * PartitionLog}, which only ever holds committed data.
  *
  * <p>Durability comes from the Raft log. LMDB runs without fsync; a snapshot first forces LMDB to
@@ -114,27 +115,12 @@ public final class PartitionStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     try {
-      AppendBatchCommand cmd = parse(entry.getStateMachineLogEntry().getLogData()).getAppend();
-      BatchHeader header =
-          new BatchHeader(
-              0,
-              cmd.getRecordCount(),
-              cmd.getFirstTimestampMs(),
-              cmd.getMaxTimestampMs(),
-              cmd.getProducerId(),
-              (short) cmd.getProducerEpoch(),
-              cmd.getBaseSequence(),
-              (byte) cmd.getCodec(),
-              cmd.getAppendTimeMs(),
-              cmd.getCrc32C());
-      BatchHeader stored =
-          log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), index, term);
-      updateLastAppliedTermIndex(term, index);
+      PartitionCommand command = parse(entry.getStateMachineLogEntry().getLogData());
       AppendResult result =
-          AppendResult.newBuilder()
-              .setBaseOffset(stored.baseOffset())
-              .setLogAppendTimeMs(stored.appendTimeMs())
-              .build();
+          command.hasTruncatePrefix()
+              ? truncate(command.getTruncatePrefix().getOffset(), index, term)
+              : append(command.getAppend(), index, term);
+      updateLastAppliedTermIndex(term, index);
       return CompletableFuture.completedFuture(RaftMessages.of(result));
     } catch (StorageException e) {
       // The node checked the batch and the capacity before submitting; failing here means the
@@ -147,6 +133,32 @@ public final class PartitionStateMachine extends BaseStateMachine {
     } catch (IOException e) {
       throw new IllegalStateException("undecodable entry " + index + " in " + getGroupId(), e);
     }
+  }
+
+  private AppendResult append(AppendBatchCommand cmd, long index, long term) {
+    BatchHeader header =
+        new BatchHeader(
+            0,
+            cmd.getRecordCount(),
+            cmd.getFirstTimestampMs(),
+            cmd.getMaxTimestampMs(),
+            cmd.getProducerId(),
+            (short) cmd.getProducerEpoch(),
+            cmd.getBaseSequence(),
+            (byte) cmd.getCodec(),
+            cmd.getAppendTimeMs(),
+            cmd.getCrc32C());
+    BatchHeader stored = log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), index, term);
+    return AppendResult.newBuilder()
+        .setBaseOffset(stored.baseOffset())
+        .setLogAppendTimeMs(stored.appendTimeMs())
+        .build();
+  }
+
+  private AppendResult truncate(long offset, long index, long term) {
+    return AppendResult.newBuilder()
+        .setLogStartOffset(log.truncateBefore(offset, index, term))
+        .build();
   }
 
   private static PartitionCommand parse(ByteString data) throws IOException {

@@ -2,6 +2,8 @@ package dev.runnel.sdk;
 
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
+import dev.runnel.proto.v1.AlterTopicConfigsRequest;
+import dev.runnel.proto.v1.DeleteRecordsRequest;
 import dev.runnel.proto.v1.DeleteTopicRequest;
 import dev.runnel.proto.v1.DescribeClusterRequest;
 import dev.runnel.proto.v1.DescribeClusterResponse;
@@ -73,6 +75,36 @@ public final class Admin implements AutoCloseable {
   /** Nodes and per-partition leaders of {@code topics} (all topics when empty). */
   public MetadataResponse metadata(Collection<String> topics) {
     return call(() -> stub().metadata(MetadataRequest.newBuilder().addAllTopics(topics).build()));
+  }
+
+  /** Sets {@code set} and returns {@code delete} to their defaults; answers the new description. */
+  public TopicDescription alterTopicConfigs(String name, Map<String, String> set, Collection<String> delete) {
+    return call(
+        () ->
+            stub()
+                .alterTopicConfigs(
+                    AlterTopicConfigsRequest.newBuilder()
+                        .setName(name)
+                        .putAllSet(set)
+                        .addAllDelete(delete)
+                        .build()));
+  }
+
+  /**
+   * Deletes the partition's records below {@code beforeOffset} (-1: all up to the high
+   * watermark); returns the new log start offset.
+   */
+  public long deleteRecords(String topic, int partition, long beforeOffset) {
+    return call(
+            () ->
+                stub()
+                    .deleteRecords(
+                        DeleteRecordsRequest.newBuilder()
+                            .setTopic(topic)
+                            .setPartition(partition)
+                            .setBeforeOffset(beforeOffset)
+                            .build()))
+        .getLogStartOffset();
   }
 
   /** The cluster's nodes: reachability, controller leader, replicas and leaders per node. */

@@ -46,6 +46,37 @@ final class BatchScan {
     }
   }
 
+  /**
+   * Up to {@code limit} batches from the first one stored, as header + stored size. Only the header bytes are read
+   * (LMDB hands out the value as a view into the map), so no payload is copied or CRC-checked.
+   */
+  List<StoredBatchInfo> oldest(Txn<ByteBuffer> txn, int limit) {
+    List<StoredBatchInfo> infos = new ArrayList<>(Math.min(limit, 1024));
+    try (Cursor<ByteBuffer> cursor = log.openCursor(txn)) {
+      boolean found = cursor.first();
+      while (found && infos.size() < limit) {
+        ByteBuffer value = cursor.val();
+        infos.add(new StoredBatchInfo(header(Keys.decodeLong(cursor.key()), value), value.remaining()));
+        found = cursor.next();
+      }
+    }
+    return infos;
+  }
+
+  /** Reads the header of the value stored under {@code key}, checking its magic byte and base offset. */
+  BatchHeader header(long key, ByteBuffer value) {
+    BatchHeader header;
+    try {
+      header = BatchHeader.readFrom(value.duplicate());
+    } catch (CorruptBatchException e) {
+      throw corrupt(key, e.getMessage());
+    }
+    if (header.baseOffset() != key) {
+      throw corrupt(key, "header says base offset " + header.baseOffset());
+    }
+    return header;
+  }
+
   /** Positions the cursor on the greatest key <= offset: MDB_SET_RANGE finds the least key >= offset. */
   private void seekToBatchContaining(Cursor<ByteBuffer> cursor, long offset) {
     boolean found;
@@ -63,16 +94,8 @@ final class BatchScan {
 
   /** Copies the value out of the map (it is only valid while the txn is open) after checking it is intact. */
   private StoredBatch copyVerified(long key, ByteBuffer value) {
-    ByteBuffer stored = value.duplicate();
-    BatchHeader header;
-    try {
-      header = BatchHeader.readFrom(stored);
-    } catch (CorruptBatchException e) {
-      throw corrupt(key, e.getMessage());
-    }
-    if (header.baseOffset() != key) {
-      throw corrupt(key, "header says base offset " + header.baseOffset());
-    }
+    BatchHeader header = header(key, value);
+    ByteBuffer stored = value.duplicate().position(value.position() + BatchHeader.SIZE_BYTES);
     int payloadCrc = Crc32c.of(stored);
     if (payloadCrc != header.crc32c()) {
       throw corrupt(key, "CRC32C of the payload is " + Integer.toHexString(payloadCrc) + ", header says "

@@ -11,8 +11,8 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
-import org.lmdbjava.EnvInfo;
 import org.lmdbjava.LmdbNativeException;
+import org.lmdbjava.Stat;
 import org.lmdbjava.Txn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +40,9 @@ final class LogEnv implements AutoCloseable {
    * three databases, the main database and the free list. An estimate with margin, used only by checkCapacity.
    */
   private static final int APPEND_OVERHEAD_PAGES = 32;
+
+  /** LMDB's two meta pages at the start of the file, which no database's statistics count. */
+  private static final int META_PAGES = 2;
 
   /** errno ENOSPC on Linux: LMDB (without MDB_WRITEMAP) reports a full disk as this code from the commit's write(). */
   private static final int ENOSPC = 28;
@@ -169,10 +172,26 @@ final class LogEnv implements AutoCloseable {
         maxBytes);
   }
 
-  /** Bytes of the data file in use: LMDB's high-water page mark (freed pages are reused before it moves). */
-  private long usedBytes() {
-    EnvInfo info = env.info();
-    return (info.lastPageNumber + 1) * pageSizeBytes;
+  /**
+   * Bytes of the data file holding live data: LMDB's high-water page mark minus the pages on its free list (freed by
+   * deletes and copy-on-write), which later writes reuse before the mark moves. Free pages are counted as the pages
+   * below the mark that no database uses (LMDB's mdb_stat -f does the same sum), so the estimate is optimistic by
+   * the free list's own few pages, by pages still visible to open read transactions (and to the previous commit,
+   * which LMDB keeps as a fallback), and by fragmentation: a batch larger than a page needs a contiguous run of free
+   * pages. The margin of {@link #APPEND_OVERHEAD_PAGES} covers the first; prefix truncation frees whole batches as
+   * contiguous runs, so the last two matter little for a log under retention.
+   */
+  private long liveBytes() {
+    long highWaterPages = env.info().lastPageNumber + 1;
+    long livePages = META_PAGES + pages(env.stat());
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      livePages += pages(log.stat(txn)) + pages(timeIndex.stat(txn)) + pages(meta.stat(txn));
+    }
+    return Math.min(highWaterPages, livePages) * pageSizeBytes;
+  }
+
+  private static long pages(Stat stat) {
+    return stat.branchPages + stat.leafPages + stat.overflowPages;
   }
 
   void checkCapacity(int batchBytes) {
@@ -185,7 +204,7 @@ final class LogEnv implements AutoCloseable {
     envLock.readLock().lock();
     try {
       requireOpen();
-      usedBytes = usedBytes();
+      usedBytes = liveBytes();
     } finally {
       envLock.readLock().unlock();
     }

@@ -25,6 +25,16 @@ record LogState(long nextOffset, long logStartOffset, long lastAppliedIndex, lon
         Math.addExact(sizeBytes, storedBytes));
   }
 
+  /** After deleting the batches below {@code newLogStartOffset}, which held {@code freedBytes}. */
+  LogState afterTruncate(long newLogStartOffset, long freedBytes, long appliedIndex, long appliedTerm) {
+    if (newLogStartOffset < logStartOffset || newLogStartOffset > nextOffset || freedBytes < 0
+        || freedBytes > sizeBytes) {
+      throw new IllegalStateException("truncation to " + newLogStartOffset + " freeing " + freedBytes
+          + " bytes does not fit log state " + this);
+    }
+    return new LogState(nextOffset, newLogStartOffset, appliedIndex, appliedTerm, sizeBytes - freedBytes);
+  }
+
   LogState withApplied(long appliedIndex, long appliedTerm) {
     return new LogState(nextOffset, logStartOffset, appliedIndex, appliedTerm, sizeBytes);
   }

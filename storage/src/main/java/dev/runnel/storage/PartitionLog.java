@@ -15,13 +15,17 @@ import org.slf4j.LoggerFactory;
 /**
  * An LMDB-backed append-only log of one partition replica.
  *
- * <p>Threading: one writer thread (the Raft apply thread) calls {@link #append} and {@link #recordApplied}; any
- * number of reader threads call the other methods. The log state is cached in a volatile immutable {@link LogState}
- * so hot-path getters never open a transaction.
+ * <p>Threading: one writer thread (the Raft apply thread) calls {@link #append}, {@link #truncateBefore} and
+ * {@link #recordApplied}; any number of reader threads call the other methods. The log state is cached in a volatile
+ * immutable {@link LogState} so hot-path getters never open a transaction.
  *
  * <p>Databases: {@code log} (8-byte big-endian base offset → header + payload), {@code timeindex} (running maximum
  * timestamp → base offset, an entry only when the running maximum grows, like Kafka's time index) and {@code meta}
- * (the {@link LogState}). One append writes all three in one transaction.
+ * (the {@link LogState}). One append writes all three in one transaction, and so does one truncation.
+ *
+ * <p>Space: LMDB never shrinks its data file. Pages freed by {@link #truncateBefore} go to LMDB's free list and are
+ * reused by later appends (once no read transaction still sees them), so a log under retention stays at its
+ * high-water size on disk instead of growing, and {@link #checkCapacity} counts free pages as available.
  */
 public final class PartitionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -130,6 +134,72 @@ public final class PartitionLog implements AutoCloseable {
     state = after;
   }
 
+  /**
+   * Deletes the oldest batches so that the log starts at {@code min(offset, nextOffset())}, like Kafka's
+   * DeleteRecords, and records the Raft entry that carried the request, all in one write transaction. Writer thread
+   * only.
+   *
+   * <p>Only whole batches go: a batch holding the new start offset stays stored (and counted in {@link #sizeBytes()}),
+   * but reads below the new start fail with {@link OffsetOutOfRangeException}. The log start never moves backwards:
+   * an offset at or below {@link #logStartOffset()} only records the applied entry. Work is proportional to the
+   * batches deleted (the caller chooses the offset); payloads are not read. The file does not shrink: see the class
+   * comment.
+   *
+   * @param offset the requested new log start offset; must be >= 0
+   * @param appliedIndex index of the Raft entry being applied; must exceed {@link #lastAppliedIndex()}
+   * @param appliedTerm term of that entry; must not be below {@link #lastAppliedTerm()}
+   * @return the log start offset after the call
+   * @throws CorruptBatchException if a batch to inspect has a bad header; the log is unchanged
+   */
+  public long truncateBefore(long offset, long appliedIndex, long appliedTerm) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+    }
+    LogState before = state;
+    requireAppliedAdvances(before, appliedIndex, appliedTerm);
+    long newStartOffset = Math.min(offset, before.nextOffset());
+    if (newStartOffset <= before.logStartOffset()) {
+      LogState after = before.withApplied(appliedIndex, appliedTerm);
+      env.write(txn -> putState(txn, after));
+      state = after;
+      return after.logStartOffset();
+    }
+    // env.write may run the body again after growing the map, so each run starts from a fresh result.
+    Deletion[] deletion = new Deletion[1];
+    LogState[] after = new LogState[1];
+    env.write(txn -> {
+      deletion[0] = deleteBatchesBelow(txn, newStartOffset);
+      trimTimeIndex(txn, deletion[0].firstKeptBaseOffset());
+      after[0] = before.afterTruncate(newStartOffset, deletion[0].freedBytes(), appliedIndex, appliedTerm);
+      putState(txn, after[0]);
+    });
+    state = after[0];
+    if (deletion[0].batches() > 0) {
+      releaseFreedPages(after[0]);
+    }
+    if (deletion[0].firstKeptBaseOffset() < 0) {
+      timeIndexMaxTimestampMs = Long.MIN_VALUE; // the time index is empty now, as trimTimeIndex left it
+    }
+    LOG.debug("truncated partition log {} before {}: deleted {} batches, {} bytes; now {}", dir, newStartOffset,
+        deletion[0].batches(), deletion[0].freedBytes(), after[0]);
+    return newStartOffset;
+  }
+
+  /**
+   * Headers and stored sizes of up to {@code limit} batches from the start of the log, in offset order, for retention
+   * decisions. The first may start below {@link #logStartOffset()} (a batch straddling it after a truncation). Read in
+   * one read transaction; payloads are neither copied nor CRC-checked. Any thread.
+   *
+   * @param limit the most batches to return; must be > 0
+   * @throws CorruptBatchException if a header is damaged
+   */
+  public List<StoredBatchInfo> oldestBatches(int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be > 0, got " + limit);
+    }
+    return env.read(txn -> new BatchScan(dir, env.log()).oldest(txn, limit));
+  }
+
   /** Index of the last Raft entry applied to this log; -1 when nothing was applied yet. */
   public long lastAppliedIndex() {
     return state.lastAppliedIndex();
@@ -176,6 +246,9 @@ public final class PartitionLog implements AutoCloseable {
    * Base offset of the first batch whose max timestamp is >= {@code timestampMs}, or -1 if there is none. The first
    * time-index entry with key >= timestampMs is that batch: every earlier batch had a smaller max timestamp, so the
    * running maximum first reached timestampMs exactly there.
+   *
+   * <p>After a truncation the answer is never below {@link #logStartOffset()}. It may be earlier than exact (never
+   * later) when timestampMs is at most the largest max timestamp of the deleted batches (see trimTimeIndex).
    */
   public long offsetForTimestamp(long timestampMs) {
     return env.read(txn -> {
@@ -183,7 +256,8 @@ public final class PartitionLog implements AutoCloseable {
         if (!cursor.get(Keys.readKey(Keys.timestampKey(timestampMs)), GetOp.MDB_SET_RANGE)) {
           return -1L;
         }
-        return Keys.decodeLong(cursor.val());
+        // The log start of this txn's snapshot, not the cached state, which is set only after the commit.
+        return Math.max(Keys.decodeLong(cursor.val()), readState(txn).logStartOffset());
       }
     });
   }
@@ -236,6 +310,74 @@ public final class PartitionLog implements AutoCloseable {
       throw new IllegalStateException("Raft entry (index " + appliedIndex + ", term " + appliedTerm
           + ") applied after (index " + before.lastAppliedIndex() + ", term " + before.lastAppliedTerm()
           + ") in partition log " + dir);
+    }
+  }
+
+  /**
+   * Commits one more (meta-only) write transaction so the next append can reuse the pages the truncation freed.
+   * LMDB's page allocator only takes free-list records older than the last committed transaction (mdb_page_alloc
+   * with mdb_find_oldest = txnid - 1): the previous commit stays intact as the fallback of its two meta pages. Without
+   * this, the first append after a truncation in a full map would fail although half the map is free. Failure is
+   * only logged: the truncation is committed, and the pages become reusable from the second later write on anyway.
+   */
+  private void releaseFreedPages(LogState current) {
+    try {
+      env.write(txn -> putState(txn, current));
+    } catch (StorageException e) {
+      LOG.warn("partition log {}: could not commit after truncating; freed pages are reused a write later", dir, e);
+    }
+  }
+
+  /** Batches deleted by one truncation; firstKeptBaseOffset is -1 when no batch is left. */
+  private record Deletion(int batches, long freedBytes, long firstKeptBaseOffset) {}
+
+  /**
+   * Deletes, from the first key on, every batch whose last offset is below {@code newStartOffset}. Only the header
+   * of each value is read: LMDB returns a pointer into the map, so the payload's pages are not touched.
+   */
+  private Deletion deleteBatchesBelow(Txn<ByteBuffer> txn, long newStartOffset) {
+    BatchScan scan = new BatchScan(dir, env.log());
+    int batches = 0;
+    long freedBytes = 0;
+    try (Cursor<ByteBuffer> cursor = env.log().openCursor(txn)) {
+      // Always the first key: re-seeking after each delete avoids relying on where a deleting cursor is left.
+      while (cursor.first()) {
+        ByteBuffer value = cursor.val();
+        BatchHeader header = scan.header(Keys.decodeLong(cursor.key()), value);
+        if (header.lastOffset() >= newStartOffset) {
+          return new Deletion(batches, freedBytes, header.baseOffset());
+        }
+        freedBytes += value.remaining();
+        batches++;
+        cursor.delete();
+      }
+    }
+    return new Deletion(batches, freedBytes, -1);
+  }
+
+  /**
+   * Removes the time-index entries of deleted batches (those pointing below {@code firstKeptBaseOffset}; all of them
+   * when no batch is left). The newest removed entry is put back pointing at the first kept batch: its timestamp is
+   * the running maximum the kept batches were indexed against, and without it a lookup at or below that timestamp
+   * would skip kept batches whose own max timestamp never raised the running maximum. With it such a lookup answers
+   * the first kept batch: possibly early, never late, which is the safe side for a consumer seeking by time.
+   */
+  private void trimTimeIndex(Txn<ByteBuffer> txn, long firstKeptBaseOffset) {
+    boolean removedAny = false;
+    long newestRemovedKey = 0;
+    try (Cursor<ByteBuffer> cursor = env.timeIndex().openCursor(txn)) {
+      while (cursor.first()) {
+        if (firstKeptBaseOffset >= 0 && Keys.decodeLong(cursor.val()) >= firstKeptBaseOffset) {
+          break;
+        }
+        newestRemovedKey = Keys.decodeLong(cursor.key());
+        removedAny = true;
+        cursor.delete();
+      }
+    }
+    if (removedAny && firstKeptBaseOffset >= 0) {
+      env.timeIndex().put(txn, Keys.encodeLong(writeTimestampKey, newestRemovedKey),
+          Keys.encodeLong(writeTimestampValue, firstKeptBaseOffset));
     }
   }
 

@@ -4,7 +4,11 @@
  * <p>Public surface:
  * <ul>
  *   <li>{@link dev.runnel.storage.PartitionLog} — open, append (assigns offsets, records the applied Raft
- *       index/term in the same transaction), read whole batches, look up offsets by timestamp, check capacity, sync.
+ *       index/term in the same transaction), read whole batches, look up offsets by timestamp, delete the oldest
+ *       batches ({@code truncateBefore}, Kafka's DeleteRecords), list the oldest batches' headers and sizes
+ *       ({@code oldestBatches}), check capacity, sync.
+ *   <li>{@link dev.runnel.storage.RetentionPolicy} — the pure retention.ms / retention.bytes decision over
+ *       {@link dev.runnel.storage.StoredBatchInfo}s: where the log should start.
  *   <li>{@link dev.runnel.storage.BatchHeader} — the fixed, versioned binary header stored in front of each
  *       batch's opaque payload; {@link dev.runnel.storage.StoredBatch} — a batch as read.
  *   <li>{@link dev.runnel.storage.LogConfig} — map size and disk-free limits; {@link dev.runnel.storage.Crc32c}.

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,51 @@ class PartitionLogCapacityTest {
     try (PartitionLog log = PartitionLog.open(dir, new LogConfig(MIB, 64L * MIB, Long.MAX_VALUE / 4))) {
       StorageFullException diskFull = assertThrows(StorageFullException.class, () -> log.checkCapacity(100));
       assertTrue(diskFull.getMessage().contains("diskFreeMinBytes"), diskFull.getMessage());
+    }
+  }
+
+  @Test
+  void truncationFreesPagesThatAppendsReuseInAFullMap() throws IOException {
+    int payloadBytes = 64 * 1024;
+    try (PartitionLog log = PartitionLog.open(dir, new LogConfig(MIB, MIB, 1))) {
+      int seed = 0;
+      while (seed < 64) { // fill the 1 MiB map to its maximum (64 x 64 KiB cannot fit)
+        try {
+          append(log, seed, 1, payloadBytes, seed);
+          seed++;
+        } catch (StorageFullException e) {
+          break;
+        }
+      }
+      int filled = seed;
+      assertTrue(filled >= 4, "a 1 MiB map holds several 64 KiB batches, got " + filled);
+      assertThrows(StorageFullException.class, () -> log.checkCapacity(payloadBytes + BatchHeader.SIZE_BYTES));
+      long fileBytes = Files.size(dir.resolve("data.mdb"));
+
+      long half = filled / 2;
+      assertEquals(half, log.truncateBefore(half, filled + 1, 1));
+      log.checkCapacity(payloadBytes + BatchHeader.SIZE_BYTES); // freed pages count as free again
+      // Appends reuse the freed pages. A 64 KiB batch needs a contiguous run of free pages, and each append also
+      // takes single pages (B-tree copy-on-write) from those runs, so fragmentation may cost one batch of the half.
+      int refilled = 0;
+      while (refilled <= half) {
+        long raftIndex = filled + 2 + refilled; // append() uses seed + 1 as the Raft index
+        try {
+          assertEquals(filled + refilled, append(log, raftIndex - 1, 1, payloadBytes, 0).baseOffset());
+          refilled++;
+        } catch (StorageFullException e) {
+          break;
+        }
+      }
+      assertTrue(refilled >= half - 1, "freed " + half + " batches, appended " + refilled + " again");
+      assertEquals(MIB, log.mapSizeBytes(), "the map did not grow");
+      long fileBytesAfter = Files.size(dir.resolve("data.mdb"));
+      assertTrue(fileBytesAfter >= fileBytes && fileBytesAfter <= MIB, "the file does not shrink: " + fileBytes
+          + " -> " + fileBytesAfter);
+      List<StoredBatch> kept = log.read(half, Integer.MAX_VALUE);
+      assertEquals(filled - half + refilled, kept.size());
+      kept.forEach(TestBatches::assertIntact);
+      assertEquals(kept.size() * (long) (payloadBytes + BatchHeader.SIZE_BYTES), log.sizeBytes());
     }
   }
 }

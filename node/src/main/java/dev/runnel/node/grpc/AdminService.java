@@ -5,13 +5,20 @@ import dev.runnel.node.PartitionDirectory;
 import dev.runnel.node.PartitionHandle;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
+import dev.runnel.proto.internal.AlterTopicConfigsCommand;
+import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.CreateTopicCommand;
 import dev.runnel.proto.internal.DeleteTopicCommand;
 import dev.runnel.proto.internal.NodeRecord;
+import dev.runnel.proto.internal.PartitionCommand;
+import dev.runnel.proto.internal.TruncatePrefixCommand;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.AdminGrpc;
+import dev.runnel.proto.v1.AlterTopicConfigsRequest;
 import dev.runnel.proto.v1.CreateTopicRequest;
+import dev.runnel.proto.v1.DeleteRecordsRequest;
+import dev.runnel.proto.v1.DeleteRecordsResponse;
 import dev.runnel.proto.v1.DeleteTopicRequest;
 import dev.runnel.proto.v1.DescribeClusterRequest;
 import dev.runnel.proto.v1.DescribeClusterResponse;
@@ -34,6 +41,8 @@ import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicMetadata;
 import dev.runnel.proto.v1.TopicSummary;
 import dev.runnel.raft.Placement;
+import dev.runnel.raft.RaftMessages;
+import dev.runnel.storage.OffsetOutOfRangeException;
 import dev.runnel.storage.PartitionLog;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -209,6 +218,73 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             out.addTopics(topic);
           }
           return CompletableFuture.completedFuture(out.build());
+        });
+  }
+
+  @Override
+  public void alterTopicConfigs(
+      AlterTopicConfigsRequest request, StreamObserver<TopicDescription> response) {
+    reply(
+        response,
+        () -> {
+          TopicRecord topic = node.directory().topic(request.getName());
+          Map<String, String> configs =
+              node.topicRules()
+                  .alteredConfigs(topic.getConfigsMap(), request.getSetMap(), request.getDeleteList());
+          return node.submitController(
+                  ControllerCommand.newBuilder()
+                      .setAlterTopicConfigs(
+                          AlterTopicConfigsCommand.newBuilder()
+                              .setName(request.getName())
+                              .putAllConfigs(configs))
+                      .build())
+              .thenApply(altered -> describe(node.directory().topic(request.getName())));
+        });
+  }
+
+  @Override
+  public void deleteRecords(
+      DeleteRecordsRequest request, StreamObserver<DeleteRecordsResponse> response) {
+    reply(
+        response,
+        () -> {
+          PartitionDirectory.Route route =
+              node.directory().route(request.getTopic(), request.getPartition());
+          PartitionHandle handle = route.local();
+          int leader = handle == null ? route.preferredLeader() : node.leaderIdOf(handle);
+          if (handle == null || leader != node.nodeId()) {
+            node.forwarder()
+                .unary(
+                    AdminGrpc.getDeleteRecordsMethod(),
+                    request,
+                    leader,
+                    RunnelError.notLeader(request.getTopic(), request.getPartition(), leader),
+                    response);
+            return null;
+          }
+          PartitionLog log = handle.log();
+          long highWatermark = log.nextOffset();
+          long before = request.getBeforeOffset() == -1 ? highWatermark : request.getBeforeOffset();
+          if (before < 0 || before > highWatermark) {
+            throw new OffsetOutOfRangeException(before, log.logStartOffset(), highWatermark);
+          }
+          return node.raft()
+              .submit(
+                  handle.groupId(),
+                  RaftMessages.of(
+                      PartitionCommand.newBuilder()
+                          .setTruncatePrefix(TruncatePrefixCommand.newBuilder().setOffset(before))
+                          .build()))
+              .thenApply(
+                  reply -> {
+                    try {
+                      return DeleteRecordsResponse.newBuilder()
+                          .setLogStartOffset(AppendResult.parseFrom(RaftMessages.bytes(reply)).getLogStartOffset())
+                          .build();
+                    } catch (java.io.IOException e) {
+                      throw new IllegalStateException("undecodable truncate reply", e);
+                    }
+                  });
         });
   }
 
