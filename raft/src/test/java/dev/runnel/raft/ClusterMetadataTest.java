@@ -106,6 +106,17 @@ class ClusterMetadataTest {
   }
 
   @Test
+  void placementPutsReplicasOnDifferentRacks() {
+    // Nodes 1,2 in rack a; 3,4 in rack b: every RF=2 partition spans both racks.
+    var racks = new java.util.TreeMap<Integer, String>(java.util.Map.of(1, "a", 2, "a", 3, "b", 4, "b"));
+    for (int start = 0; start < 4; start++) {
+      for (var a : Placement.assign(racks, 8, 2, start)) {
+        assertNotEquals(racks.get(a.getReplicas(0)), racks.get(a.getReplicas(1)), a.toString());
+      }
+    }
+  }
+
+  @Test
   void nodesSurviveASnapshot() {
     ClusterMetadata restored = new ClusterMetadata();
     restored.restore(metadata.toSnapshot());

@@ -87,7 +87,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                   .setCreatedAtMs(System.currentTimeMillis())
                   .addAllAssignments(
                       Placement.assign(
-                          nodeIds,
+                          racksOf(node.directory().metadata().nodes().values()),
                           request.getPartitions(),
                           replicationFactor,
                           // Rotate where topics start so their preferred leaders spread.
@@ -322,6 +322,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                     return out.build();
                   });
         });
+  }
+
+  private static Map<Integer, String> racksOf(java.util.Collection<NodeRecord> nodes) {
+    Map<Integer, String> racks = new java.util.TreeMap<>();
+    nodes.forEach(n -> racks.put(n.getId(), n.getRack()));
+    return racks;
   }
 
   /** This node's status: alive, with the partitions it leads counted from its own groups. */
