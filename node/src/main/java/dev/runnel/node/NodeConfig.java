@@ -36,7 +36,7 @@ public final class NodeConfig {
         new String[] {
           "", "the controller quorum as id@host:raftPort,...; empty = this node alone (1, 3 or 5)"
         });
-    k.put("rack", new String[] {"", "rack (or zone) of this node, for replica placement"});
+    k.put("rack", new String[] {"", "rack (or zone) of this node; replicas of a partition go to different racks when there are enough"});
     k.put(
         "default.replication.factor",
         new String[] {"1", "replication factor of topics created without one"});
