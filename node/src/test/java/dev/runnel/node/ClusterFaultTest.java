@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A seeded fault schedule against a 3-node cluster: for 20 rounds a random node is stopped and
  * started again (sometimes two in a row are down briefly, losing the quorum of some groups) while
  * two producers write continuously. At the end: no acknowledged record lost, each partition's
- * order kept, every replica identical. Replay a failure with -Druntime.fault.seed=SEED.
+ * order kept, every replica identical. Replay a failure with -Drunnel.fault.seed=SEED.
  *
  * <p>Duplicates are counted, not forbidden: without idempotent producers (a later issue) a retry
  * of a batch whose acknowledgement was lost in a failover may be written twice.
