@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -78,7 +79,7 @@ public final class NodeConfig {
         "raft.log.segment.bytes",
         new String[] {"16777216", "size of a Raft log segment (whole segments are purged)"});
     k.put("shutdown.grace.ms", new String[] {"10000", "how long SIGTERM waits for in-flight calls"});
-    return java.util.Collections.unmodifiableMap(k);
+    return Collections.unmodifiableMap(k);
   }
 
   /** Defaults overridden by {@code overrides}. */
@@ -177,6 +178,6 @@ public final class NodeConfig {
 
   /** All effective values, for the start-up log. */
   public Map<String, String> values() {
-    return java.util.Collections.unmodifiableMap(values);
+    return Collections.unmodifiableMap(values);
   }
 }

@@ -4,7 +4,9 @@ import dev.runnel.proto.Errors;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.raft.ClusterMetadata;
+import dev.runnel.raft.RaftHost;
 import io.grpc.Status;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,12 +89,12 @@ public final class PartitionDirectory {
   }
 
   /** True when every hosted partition has a leader and this replica has applied its commits. */
-  boolean allLed(dev.runnel.raft.RaftHost raft) {
+  boolean allLed(RaftHost raft) {
     return hosted.values().stream().allMatch(h -> raft.hasLeaderAndCaughtUp(h.groupId()));
   }
 
   /** The partitions open on this node. */
-  public java.util.Collection<PartitionHandle> hostedPartitions() {
+  public Collection<PartitionHandle> hostedPartitions() {
     return hosted.values();
   }
 

@@ -1,8 +1,8 @@
 package dev.runnel.node;
 
+import dev.runnel.proto.Errors;
 import dev.runnel.proto.v1.ErrorReason;
 import io.grpc.Status;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,7 +26,7 @@ public final class RunnelError extends RuntimeException {
     super(message, null, false, false);
     this.reason = reason;
     this.code = code;
-    this.metadata = Map.copyOf(new LinkedHashMap<>(metadata));
+    this.metadata = Map.copyOf(metadata);
   }
 
   public ErrorReason reason() {
@@ -46,7 +46,7 @@ public final class RunnelError extends RuntimeException {
         ErrorReason.UNKNOWN_TOPIC,
         Status.Code.NOT_FOUND,
         "topic '" + topic + "' does not exist",
-        Map.of(dev.runnel.proto.Errors.TOPIC, topic));
+        Map.of(Errors.TOPIC, topic));
   }
 
   /** This node does not lead the partition; {@code leaderId} is the node to try (-1: unknown). */
@@ -60,9 +60,9 @@ public final class RunnelError extends RuntimeException {
             + partition
             + (leaderId >= 0 ? "; try node " + leaderId : "; no leader is known yet, retry"),
         Map.of(
-            dev.runnel.proto.Errors.TOPIC, topic,
-            dev.runnel.proto.Errors.PARTITION, Integer.toString(partition),
-            dev.runnel.proto.Errors.LEADER_ID, Integer.toString(leaderId)));
+            Errors.TOPIC, topic,
+            Errors.PARTITION, Integer.toString(partition),
+            Errors.LEADER_ID, Integer.toString(leaderId)));
   }
 
   public static RunnelError invalidRequest(String message) {

@@ -53,7 +53,11 @@ class ClusterFaultTest {
     long seed = Long.getLong("runnel.fault.seed", System.nanoTime());
     System.out.println("ClusterFaultTest seed " + seed);
     Random random = new Random(seed);
-    try (LocalCluster cluster = new LocalCluster(root, 3).startAll()) {
+    // No snapshots during the run: a replica that misses a purge would need a snapshot install
+    // with data, which partitions do not support yet (see docs/operations.md); this test is about
+    // elections and catch-up from the Raft log.
+    try (LocalCluster cluster =
+        new LocalCluster(root, 3).with("raft.snapshot.every.entries", "100000000").startAll()) {
       try (Admin admin = Admin.create(cluster.bootstrap(1))) {
         admin.createTopic("faults", PARTITIONS, 3, Map.of());
       }

@@ -19,6 +19,13 @@ final class LocalCluster implements AutoCloseable {
   private final int[] raftPorts;
   private final RunnelNode[] nodes;
   private final String voters;
+  private final Map<String, String> overrides = new HashMap<>();
+
+  /** Node settings on top of the test defaults, for every node started after this call. */
+  LocalCluster with(String key, String value) {
+    overrides.put(key, value);
+    return this;
+  }
 
   LocalCluster(Path root, int size) throws Exception {
     this.root = root;
@@ -60,6 +67,7 @@ final class LocalCluster implements AutoCloseable {
     config.put("grpc.port", Integer.toString(grpcPorts[id]));
     config.put("raft.port", Integer.toString(raftPorts[id]));
     config.put("controller.quorum.voters", voters);
+    config.putAll(overrides);
     nodes[id] = TestNodes.start(config);
   }
 

@@ -38,12 +38,14 @@ public final class ControllerStateMachine extends BaseStateMachine {
     super.initialize(server, groupId, raftStorage);
     snapshotStorage.init(raftStorage);
     loadLatestSnapshot();
+    StateMachineLifecycle.markRunning(getLifeCycle());
   }
 
   /** After Ratis installed the leader's snapshot on this follower: take its metadata. */
   @Override
   public void reinitialize() throws IOException {
     loadLatestSnapshot();
+    StateMachineLifecycle.markRunning(getLifeCycle());
   }
 
   private void loadLatestSnapshot() throws IOException {

@@ -67,6 +67,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     if (snapshot != null) {
       setLastAppliedTermIndex(snapshot.getTermIndex());
     }
+    StateMachineLifecycle.markRunning(getLifeCycle());
     LOG.debug(
         "partition group {} opened: next offset {}, last applied {}",
         groupId,
@@ -92,7 +93,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
               + log.lastAppliedIndex()
               + "; catching up by snapshot is not supported yet");
     }
-    super.reinitialize();
+    StateMachineLifecycle.markRunning(getLifeCycle());
   }
 
   /** The partition's log, for reads and capacity checks; null until the group is initialized. */

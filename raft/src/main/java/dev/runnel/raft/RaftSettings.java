@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -58,7 +59,7 @@ public record RaftSettings(
     }
   }
 
-  public org.apache.ratis.protocol.RaftPeerId peerId() {
+  public RaftPeerId peerId() {
     return RaftIds.peerId(nodeId);
   }
 

@@ -1,6 +1,7 @@
 package dev.runnel.raft;
 
 import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -31,7 +32,7 @@ final class SnapshotFiles {
       throws IOException {
     File target = storage.getSnapshotFile(at.getTerm(), at.getIndex());
     File tmp = new File(target.getParentFile(), target.getName() + ".tmp");
-    try (var out = new java.io.FileOutputStream(tmp)) {
+    try (var out = new FileOutputStream(tmp)) {
       out.write(content);
       out.getFD().sync();
     }

@@ -12,19 +12,17 @@ import dev.runnel.proto.internal.CreateTopicCommand;
 import dev.runnel.proto.internal.DeleteTopicCommand;
 import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.PartitionCommand;
-import dev.runnel.proto.internal.TruncatePrefixCommand;
 import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.proto.internal.TruncatePrefixCommand;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.AlterTopicConfigsRequest;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.DeleteRecordsRequest;
 import dev.runnel.proto.v1.DeleteRecordsResponse;
 import dev.runnel.proto.v1.DeleteTopicRequest;
+import dev.runnel.proto.v1.DeleteTopicResponse;
 import dev.runnel.proto.v1.DescribeClusterRequest;
 import dev.runnel.proto.v1.DescribeClusterResponse;
-import dev.runnel.proto.v1.NodeStatus;
-import dev.runnel.proto.v1.ReplicaState;
-import dev.runnel.proto.v1.DeleteTopicResponse;
 import dev.runnel.proto.v1.DescribeTopicRequest;
 import dev.runnel.proto.v1.ListOffsetsRequest;
 import dev.runnel.proto.v1.ListOffsetsResponse;
@@ -33,10 +31,12 @@ import dev.runnel.proto.v1.ListTopicsResponse;
 import dev.runnel.proto.v1.MetadataRequest;
 import dev.runnel.proto.v1.MetadataResponse;
 import dev.runnel.proto.v1.NodeInfo;
+import dev.runnel.proto.v1.NodeStatus;
 import dev.runnel.proto.v1.OffsetSpec;
 import dev.runnel.proto.v1.PartitionDescription;
 import dev.runnel.proto.v1.PartitionMetadata;
 import dev.runnel.proto.v1.PartitionOffset;
+import dev.runnel.proto.v1.ReplicaState;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicMetadata;
 import dev.runnel.proto.v1.TopicSummary;
@@ -45,10 +45,12 @@ import dev.runnel.raft.RaftMessages;
 import dev.runnel.storage.OffsetOutOfRangeException;
 import dev.runnel.storage.PartitionLog;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -281,7 +283,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                       return DeleteRecordsResponse.newBuilder()
                           .setLogStartOffset(AppendResult.parseFrom(RaftMessages.bytes(reply)).getLogStartOffset())
                           .build();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                       throw new IllegalStateException("undecodable truncate reply", e);
                     }
                   });
@@ -324,8 +326,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         });
   }
 
-  private static Map<Integer, String> racksOf(java.util.Collection<NodeRecord> nodes) {
-    Map<Integer, String> racks = new java.util.TreeMap<>();
+  private static Map<Integer, String> racksOf(Collection<NodeRecord> nodes) {
+    Map<Integer, String> racks = new TreeMap<>();
     nodes.forEach(n -> racks.put(n.getId(), n.getRack()));
     return racks;
   }
