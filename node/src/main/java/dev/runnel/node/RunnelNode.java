@@ -121,6 +121,8 @@ public final class RunnelNode implements AutoCloseable {
       registerGauges(metrics, directory, context);
 
       HealthStatusManager health = new HealthStatusManager();
+      // The manager starts out SERVING; say so only once the partitions are led (below).
+      health.setStatus("", ServingStatus.NOT_SERVING);
       ExecutorService grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-grpc"));
       Server grpc =
           NettyServerBuilder.forAddress(new InetSocketAddress(host, config.intValue("grpc.port")))

@@ -4,16 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.proto.v1.BrokerGrpc;
-import dev.runnel.proto.v1.FetchRequest;
-import dev.runnel.proto.v1.FetchResponse;
-import dev.runnel.proto.v1.Record;
-import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A seeded fault schedule against a 3-node cluster: for 20 rounds a random node is stopped and
- * started again (sometimes two in a row are down briefly, losing the quorum of some groups) while
- * two producers write continuously. At the end: no acknowledged record lost, each partition's
+ * A seeded fault schedule against a 3-node cluster: for 20 rounds a random node is stopped, or
+ * the stopped one is started again (and sometimes another stopped right after), while two
+ * producers write continuously; a majority stays up throughout. At the end: no acknowledged record lost, each partition's
  * order kept, every replica identical. Replay a failure with -Drunnel.fault.seed=SEED.
  *
  * <p>Duplicates are counted, not forbidden: without idempotent producers (a later issue) a retry
@@ -74,17 +67,19 @@ class ClusterFaultTest {
       Set<Integer> down = new HashSet<>();
       for (int round = 0; round < ROUNDS; round++) {
         int node = 1 + random.nextInt(3);
-        if (down.contains(node)) {
-          cluster.start(node);
-          down.remove(node);
-        } else if (down.isEmpty() || random.nextInt(4) == 0) {
+        if (down.isEmpty()) {
           cluster.stop(node);
           down.add(node);
         } else {
-          // Bring the down node back before taking another one: keep a majority most of the time.
+          // One node down at most: the majority stays up (losing the controller quorum is not
+          // covered yet, see the issue note).
           int back = down.iterator().next();
           cluster.start(back);
           down.remove(back);
+          if (random.nextBoolean()) {
+            cluster.stop(node);
+            down.add(node);
+          }
         }
         Thread.sleep(200 + random.nextInt(600));
       }
@@ -100,17 +95,7 @@ class ClusterFaultTest {
       int ackedTotal = 0;
       int duplicates = 0;
       for (int p = 0; p < PARTITIONS; p++) {
-        int partition = p;
-        // Converged: all three replicas hold the same log (re-read each time: any may lag).
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  List<Integer> first = readLocal(cluster, 1, partition);
-                  return first.equals(readLocal(cluster, 2, partition))
-                      && first.equals(readLocal(cluster, 3, partition));
-                });
-        List<Integer> reference = readLocal(cluster, 1, partition);
+        List<Integer> reference = cluster.awaitReplicasEqual("faults", p);
         List<Integer> expected = new ArrayList<>(acked.getOrDefault(p, new ConcurrentLinkedQueue<>()));
         expected.sort(Integer::compare);
         ackedTotal += expected.size();
@@ -176,37 +161,6 @@ class ClusterFaultTest {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static List<Integer> readLocal(LocalCluster cluster, int node, int partition) {
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", cluster.node(node).grpcPort()).usePlaintext().build();
-    try {
-      List<Integer> values = new ArrayList<>();
-      long offset = 0;
-      while (true) {
-        FetchResponse r =
-            BrokerGrpc.newBlockingStub(channel)
-                .fetch(
-                    FetchRequest.newBuilder()
-                        .setTopic("faults")
-                        .setPartition(partition)
-                        .setOffset(offset)
-                        .setMaxBytes(4 << 20)
-                        .build());
-        if (r.getBatchesCount() == 0) {
-          return values;
-        }
-        for (RecordBatch b : r.getBatchesList()) {
-          for (Record rec : b.getRecords().getRecordsList()) {
-            values.add(Integer.parseInt(rec.getValue().toStringUtf8()));
-          }
-          offset = b.getBaseOffset() + b.getRecordCount();
-        }
-      }
-    } finally {
-      channel.shutdownNow();
     }
   }
 }

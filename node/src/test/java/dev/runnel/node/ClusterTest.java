@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.Acks;
-import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.DescribeClusterResponse;
 import dev.runnel.proto.v1.ErrorReason;
-import dev.runnel.proto.v1.FetchRequest;
-import dev.runnel.proto.v1.FetchResponse;
 import dev.runnel.proto.v1.NodeStatus;
-import dev.runnel.proto.v1.Record;
-import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RecordMetadata;
 import dev.runnel.sdk.RunnelException;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +68,7 @@ class ClusterTest {
         RecordMetadata md = all.sendSync(ProducerRecord.of("replicated", null, "-2".getBytes(StandardCharsets.UTF_8)));
         // acks=all: every replica holds it the moment it is acknowledged.
         for (int n = 1; n <= 3; n++) {
-          assertTrue(readLocal(cluster, n, md.partition()).contains(-2), "node " + n + " has the acks=all record");
+          assertTrue(cluster.readValues(n, "replicated", md.partition()).contains(-2), "node " + n + " has the acks=all record");
         }
       }
 
@@ -114,17 +107,7 @@ class ClusterTest {
 
       // Every replica converges to the same log, holding every acknowledged record in order.
       for (int p = 0; p < PARTITIONS; p++) {
-        int partition = p;
-        // Converged: all three replicas hold the same log (re-read each time: any may lag).
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  List<Integer> first = readLocal(cluster, 1, partition);
-                  return first.equals(readLocal(cluster, 2, partition))
-                      && first.equals(readLocal(cluster, 3, partition));
-                });
-        List<Integer> reference = readLocal(cluster, 1, partition);
+        List<Integer> reference = cluster.awaitReplicasEqual("replicated", p);
         List<Integer> expected = acked.getOrDefault(p, List.of());
         List<Integer> firstSeen = new ArrayList<>(new LinkedHashSet<>(reference));
         assertTrue(
@@ -168,38 +151,6 @@ class ClusterTest {
   private static int leaderOf(LocalCluster cluster, int askNode, int partition) {
     try (Admin admin = Admin.create(cluster.bootstrap(askNode))) {
       return admin.describeTopic("replicated").getPartitions(partition).getLeaderId();
-    }
-  }
-
-  /** The values of a partition as stored on one node (a follower read: local data only). */
-  private static List<Integer> readLocal(LocalCluster cluster, int node, int partition) {
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", cluster.node(node).grpcPort()).usePlaintext().build();
-    try {
-      List<Integer> values = new ArrayList<>();
-      long offset = 0;
-      while (true) {
-        FetchResponse r =
-            BrokerGrpc.newBlockingStub(channel)
-                .fetch(
-                    FetchRequest.newBuilder()
-                        .setTopic("replicated")
-                        .setPartition(partition)
-                        .setOffset(offset)
-                        .setMaxBytes(4 << 20)
-                        .build());
-        if (r.getBatchesCount() == 0) {
-          return values;
-        }
-        for (RecordBatch b : r.getBatchesList()) {
-          for (Record rec : b.getRecords().getRecordsList()) {
-            values.add(Integer.parseInt(rec.getValue().toStringUtf8()));
-          }
-          offset = b.getBaseOffset() + b.getRecordCount();
-        }
-      }
-    } finally {
-      channel.shutdownNow();
     }
   }
 }

@@ -9,6 +9,11 @@ import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +168,7 @@ class CrashRecoveryTest {
         .start();
   }
 
+  /** Up = the gRPC health service says SERVING, which the node says once its partitions are led. */
   private static void awaitUp(String bootstrap) {
     await()
         .atMost(Duration.ofSeconds(60))
@@ -170,9 +176,15 @@ class CrashRecoveryTest {
         .ignoreExceptions()
         .until(
             () -> {
-              try (Admin admin = Admin.create(bootstrap)) {
-                admin.listTopics();
-                return true;
+              ManagedChannel channel = NettyChannelBuilder.forTarget(bootstrap).usePlaintext().build();
+              try {
+                return HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus()
+                    == HealthCheckResponse.ServingStatus.SERVING;
+              } finally {
+                channel.shutdownNow();
               }
             });
   }

@@ -1,5 +1,12 @@
 package dev.runnel.node;
 
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.Record;
+import dev.runnel.proto.v1.RecordBatch;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +89,59 @@ final class LocalCluster implements AutoCloseable {
 
   String bootstrap(int id) {
     return "127.0.0.1:" + grpcPorts[id];
+  }
+
+  /**
+   * The integer values of a partition as stored on one node — a follower read of that node's
+   * local, committed data.
+   */
+  List<Integer> readValues(int node, String topic, int partition) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", nodes[node].grpcPort()).usePlaintext().build();
+    try {
+      List<Integer> values = new ArrayList<>();
+      long offset = nodes[node].describeLocal(topic, partition);
+      while (true) {
+        FetchResponse r =
+            BrokerGrpc.newBlockingStub(channel)
+                .fetch(
+                    FetchRequest.newBuilder()
+                        .setTopic(topic)
+                        .setPartition(partition)
+                        .setOffset(offset)
+                        .setMaxBytes(4 << 20)
+                        .build());
+        if (r.getBatchesCount() == 0) {
+          return values;
+        }
+        for (RecordBatch b : r.getBatchesList()) {
+          for (Record rec : b.getRecords().getRecordsList()) {
+            values.add(Integer.parseInt(rec.getValue().toStringUtf8()));
+          }
+          offset = b.getBaseOffset() + b.getRecordCount();
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Waits until every node holds the same values for the partition, and returns them. */
+  List<Integer> awaitReplicasEqual(String topic, int partition) {
+    // Re-read every replica each time: any of them may be the one still catching up.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(
+            () -> {
+              List<Integer> first = readValues(1, topic, partition);
+              for (int node = 2; node <= size; node++) {
+                if (!first.equals(readValues(node, topic, partition))) {
+                  return false;
+                }
+              }
+              return true;
+            });
+    return readValues(1, topic, partition);
   }
 
   int size() {
