@@ -11,7 +11,8 @@ import java.util.function.Function;
 abstract class ClientBuilder<B extends ClientBuilder<B>> {
   private String bootstrap = "127.0.0.1:9400";
   private int requestTimeoutMs = 30_000;
-  private int retries = 10;
+  /** With the 1 s backoff cap, 20 retries span about 17 s: several elections' worth. */
+  private int retries = 20;
   private int retryBackoffMs = 100;
   private Function<String, ManagedChannel> channelFactory = ChannelPool::netty;
 

@@ -5,11 +5,12 @@ import io.grpc.Status;
 import java.util.function.Supplier;
 
 /**
- * Exponential backoff between retries, doubling from {@code retryBackoffMs} and capped so a long
- * outage does not push the next attempt past the point where a user would rather see the error.
+ * Exponential backoff between retries, doubling from {@code retryBackoffMs} and capped at one
+ * second (Kafka's retry.backoff.max.ms default): a leader election takes one to two seconds, and
+ * a longer wait only adds to the pause producers see after it.
  */
 final class RetryBackoff {
-  static final long BACKOFF_MS_MAX = 5_000;
+  static final long BACKOFF_MS_MAX = 1_000;
 
   private final int retries;
   private final long retryBackoffMs;

@@ -14,7 +14,7 @@ class BuilderValidationTest {
     assertEquals(5, s.lingerMs());
     assertEquals(256 * 1024, s.batchSizeBytes());
     assertEquals(32L * 1024 * 1024, s.bufferMemoryBytes());
-    assertEquals(10, s.connection().retries());
+    assertEquals(20, s.connection().retries());
   }
 
   @Test
