@@ -20,7 +20,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 /** What the gRPC services share: the node's parts and limits. Built once by {@link RunnelNode}. */
 public final class NodeContext {
   private final NodeConfig config;
-  private final String clusterId;
   private final RaftHost raft;
   private final PartitionDirectory directory;
   private final Reconciler reconciler;
@@ -33,14 +32,12 @@ public final class NodeContext {
 
   NodeContext(
       NodeConfig config,
-      String clusterId,
       RaftHost raft,
       PartitionDirectory directory,
       Reconciler reconciler,
       NodeMetrics metrics,
       ExecutorService readExecutor) {
     this.config = config;
-    this.clusterId = clusterId;
     this.raft = raft;
     this.directory = directory;
     this.reconciler = reconciler;
@@ -82,8 +79,9 @@ public final class NodeContext {
     return config;
   }
 
+  /** The cluster's id as the controller agreed it. */
   public String clusterId() {
-    return clusterId;
+    return directory.metadata().clusterId();
   }
 
   public int nodeId() {

@@ -83,7 +83,7 @@ public final class RunnelNode implements AutoCloseable {
   public static RunnelNode start(NodeConfig config) throws IOException {
     int nodeId = config.intValue("node.id");
     String host = config.string("host");
-    String clusterId = ClusterIdentity.loadOrCreate(config.dataDir(), nodeId);
+    ClusterIdentity.Identity identity = ClusterIdentity.loadOrCreate(config.dataDir(), nodeId);
     RaftSettings raftSettings =
         new RaftSettings(
             nodeId,
@@ -117,7 +117,7 @@ public final class RunnelNode implements AutoCloseable {
       NodeMetrics metrics = new NodeMetrics();
       ExecutorService readExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-read"));
       NodeContext context =
-          new NodeContext(config, clusterId, raft, directory, reconciler, metrics, readExecutor);
+          new NodeContext(config, raft, directory, reconciler, metrics, readExecutor);
       registerGauges(metrics, directory, context);
 
       HealthStatusManager health = new HealthStatusManager();
@@ -139,7 +139,8 @@ public final class RunnelNode implements AutoCloseable {
               .build()
               .start();
       context.grpcPort(grpc.getPort());
-      register(context, config, raftSettings.raftPort());
+      register(context, config, raftSettings.raftPort(), identity.clusterId());
+      ClusterIdentity.agree(config.dataDir(), nodeId, identity, context.clusterId());
       reconciler.reconcileSoon().join();
       // Serve once the recovered partitions have leaders, so the first requests after a restart
       // do not all bounce with NOT_LEADER.
@@ -173,7 +174,7 @@ public final class RunnelNode implements AutoCloseable {
       LOG.info(
           "Runnel node {} of cluster {} is up: gRPC {}:{}  raft {}:{}  http http://{}:{}/  data {}",
           nodeId,
-          clusterId,
+          context.clusterId(),
           host,
           grpc.getPort(),
           host,
@@ -189,7 +190,8 @@ public final class RunnelNode implements AutoCloseable {
   }
 
   /** Records (or updates) this node's addresses in the controller, so others can reach it. */
-  private static void register(NodeContext context, NodeConfig config, int raftPort) throws IOException {
+  private static void register(
+      NodeContext context, NodeConfig config, int raftPort, String clusterId) throws IOException {
     NodeRecord self =
         NodeRecord.newBuilder()
             .setId(context.nodeId())
@@ -202,7 +204,8 @@ public final class RunnelNode implements AutoCloseable {
       context
           .submitController(
               ControllerCommand.newBuilder()
-                  .setRegisterNode(RegisterNodeCommand.newBuilder().setNode(self))
+                  .setRegisterNode(
+                      RegisterNodeCommand.newBuilder().setNode(self).setClusterId(clusterId))
                   .build())
           .get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

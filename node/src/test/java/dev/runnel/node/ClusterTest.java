@@ -54,6 +54,9 @@ class ClusterTest {
       try (Admin admin = Admin.create(cluster.bootstrap(3))) {
         DescribeClusterResponse described = admin.describeCluster();
         assertEquals(3, described.getNodesCount());
+        try (Admin other = Admin.create(cluster.bootstrap(1))) {
+          assertEquals(described.getClusterId(), other.describeCluster().getClusterId(), "one cluster id");
+        }
         assertTrue(described.getControllerId() >= 1);
         int leaders = 0;
         for (NodeStatus n : described.getNodesList()) {

@@ -76,10 +76,19 @@ class NodeConfigTest {
   }
 
   @Test
-  void aDataDirectoryBelongsToOneNode(@TempDir Path dir) throws Exception {
-    String cluster = ClusterIdentity.loadOrCreate(dir, 1);
-    assertEquals(cluster, ClusterIdentity.loadOrCreate(dir, 1));
+  void aDataDirectoryBelongsToOneNodeAndOneCluster(@TempDir Path dir) throws Exception {
+    ClusterIdentity.Identity fresh = ClusterIdentity.loadOrCreate(dir, 1);
+    assertTrue(fresh.fresh());
+    // A fresh directory takes the controller's cluster id ...
+    ClusterIdentity.agree(dir, 1, fresh, "the-cluster");
+    ClusterIdentity.Identity again = ClusterIdentity.loadOrCreate(dir, 1);
+    assertEquals(new ClusterIdentity.Identity("the-cluster", false), again);
+    // ... an existing one must already have it.
+    var otherCluster =
+        assertThrows(IllegalArgumentException.class, () -> ClusterIdentity.agree(dir, 1, again, "another"));
+    assertTrue(otherCluster.getMessage().contains("belongs to cluster the-cluster"));
     var wrongNode = assertThrows(IllegalArgumentException.class, () -> ClusterIdentity.loadOrCreate(dir, 2));
     assertTrue(wrongNode.getMessage().contains("belongs to node 1, not node 2"));
   }
+
 }

@@ -8,6 +8,7 @@ import dev.runnel.proto.internal.ControllerSnapshot;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.GroupOffsets;
 import dev.runnel.proto.internal.NodeRecord;
+import dev.runnel.proto.internal.RegisterNodeCommand;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import java.util.ArrayList;
@@ -34,10 +35,16 @@ public final class ClusterMetadata {
 
   private volatile SortedMap<String, TopicRecord> topics = Collections.emptySortedMap();
   private volatile SortedMap<Integer, NodeRecord> nodes = Collections.emptySortedMap();
+  private volatile String clusterId = "";
   private final Map<String, Map<OffsetKey, GroupOffset>> offsetsByGroup = new ConcurrentHashMap<>();
 
   public SortedMap<String, TopicRecord> topics() {
     return topics;
+  }
+
+  /** The cluster's id: the one the first node to register brought; "" before that. */
+  public String clusterId() {
+    return clusterId;
   }
 
   /** Registered nodes by id. */
@@ -64,7 +71,7 @@ public final class ClusterMetadata {
       case COMMIT_OFFSETS:
         return commitOffsets(command.getCommitOffsets());
       case REGISTER_NODE:
-        return registerNode(command.getRegisterNode().getNode());
+        return registerNode(command.getRegisterNode());
       case ALTER_TOPIC_CONFIGS:
         return alterTopicConfigs(command.getAlterTopicConfigs());
       default:
@@ -84,7 +91,11 @@ public final class ClusterMetadata {
     return ControllerResult.newBuilder().setTopic(altered).build();
   }
 
-  private ControllerResult registerNode(NodeRecord node) {
+  private ControllerResult registerNode(RegisterNodeCommand register) {
+    if (clusterId.isEmpty()) {
+      clusterId = register.getClusterId();
+    }
+    NodeRecord node = register.getNode();
     TreeMap<Integer, NodeRecord> next = new TreeMap<>(nodes);
     next.put(node.getId(), node);
     nodes = Collections.unmodifiableSortedMap(next);
@@ -166,7 +177,10 @@ public final class ClusterMetadata {
 
   public ControllerSnapshot toSnapshot() {
     ControllerSnapshot.Builder snapshot =
-        ControllerSnapshot.newBuilder().addAllTopics(topics.values()).addAllNodes(nodes.values());
+        ControllerSnapshot.newBuilder()
+            .setClusterId(clusterId)
+            .addAllTopics(topics.values())
+            .addAllNodes(nodes.values());
     new TreeMap<>(offsetsByGroup)
         .forEach(
             (group, offsets) -> {
@@ -189,6 +203,7 @@ public final class ClusterMetadata {
     TreeMap<Integer, NodeRecord> restoredNodes = new TreeMap<>();
     snapshot.getNodesList().forEach(n -> restoredNodes.put(n.getId(), n));
     nodes = Collections.unmodifiableSortedMap(restoredNodes);
+    clusterId = snapshot.getClusterId();
     offsetsByGroup.clear();
     for (GroupOffsets group : snapshot.getGroupOffsetsList()) {
       Map<OffsetKey, GroupOffset> offsets = new ConcurrentHashMap<>();
