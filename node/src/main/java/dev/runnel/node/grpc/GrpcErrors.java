@@ -17,8 +17,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +84,18 @@ public final class GrpcErrors {
     if (t instanceof StateMachineException e && e.getCause() != null) {
       return classify(unwrap(e.getCause()));
     }
-    if (t instanceof NotLeaderException || t instanceof LeaderNotReadyException) {
+    // Leadership is moving (an election, or a transfer to the preferred leader): retriable.
+    if (t instanceof NotLeaderException
+        || t instanceof LeaderNotReadyException
+        || t instanceof LeaderSteppingDownException
+        || t instanceof TransferLeadershipException) {
       return new RunnelError(
           ErrorReason.NOT_LEADER,
           Status.Code.UNAVAILABLE,
           "this node does not lead the partition right now (election in progress?); retry");
+    }
+    if (t instanceof ServerNotReadyException || t instanceof ResourceUnavailableException) {
+      return RunnelError.unavailable("the partition is not ready on this node right now; retry");
     }
     if (t instanceof AlreadyClosedException) {
       return RunnelError.unavailable("the node is shutting down; retry on another node");

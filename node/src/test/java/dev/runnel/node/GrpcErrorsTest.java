@@ -1,0 +1,39 @@
+package dev.runnel.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.runnel.node.grpc.GrpcErrors;
+import dev.runnel.proto.v1.ErrorReason;
+import io.grpc.Status;
+import java.util.concurrent.CompletionException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
+import org.junit.jupiter.api.Test;
+
+/** Ratis' transient failures reach clients as retriable reasons, never as INTERNAL_ERROR. */
+class GrpcErrorsTest {
+  @Test
+  void leadershipChangesAreRetriableNotLeader() {
+    for (Throwable t :
+        new Throwable[] {
+          new LeaderSteppingDownException("stepping down"),
+          new CompletionException(new TransferLeadershipException("transferring"))
+        }) {
+      RunnelError e = GrpcErrors.classify(unwrapped(t));
+      assertEquals(ErrorReason.NOT_LEADER, e.reason(), t.toString());
+      assertEquals(Status.Code.UNAVAILABLE, e.code());
+    }
+  }
+
+  @Test
+  void aServerNotReadyIsRetriableUnavailable() {
+    RunnelError e = GrpcErrors.classify(new ServerNotReadyException("starting"));
+    assertEquals(ErrorReason.NODE_UNAVAILABLE, e.reason());
+    assertEquals(Status.Code.UNAVAILABLE, e.code());
+  }
+
+  private static Throwable unwrapped(Throwable t) {
+    return t instanceof CompletionException ? t.getCause() : t;
+  }
+}
