@@ -20,7 +20,6 @@ import dev.runnel.proto.v1.RecordBatch;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,7 +40,7 @@ class BadInputTest {
   @BeforeAll
   static void start() throws Exception {
     node = TestNodes.start(dataDir);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+    channel = TestNodes.channel(node);
     admin = AdminGrpc.newBlockingStub(channel);
     broker = BrokerGrpc.newBlockingStub(channel);
     admin.createTopic(

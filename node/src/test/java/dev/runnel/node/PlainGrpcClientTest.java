@@ -19,7 +19,6 @@ import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.RecordSet;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ class PlainGrpcClientTest {
   @BeforeEach
   void start() throws Exception {
     node = TestNodes.start(dataDir);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+    channel = TestNodes.channel(node);
   }
 
   @AfterEach

@@ -17,7 +17,6 @@ import dev.runnel.proto.v1.OffsetsGrpc;
 import dev.runnel.proto.v1.ProduceRequest;
 import dev.runnel.proto.v1.RecordBatch;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +129,7 @@ class RecoveryTest {
 
   static void withChannel(RunnelNode node, ChannelUse use) throws Exception {
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+        TestNodes.channel(node);
     try {
       use.accept(channel);
     } finally {

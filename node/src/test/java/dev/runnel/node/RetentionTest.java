@@ -21,7 +21,6 @@ import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.RecordSet;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -43,7 +42,7 @@ class RetentionTest {
     Map<String, String> config = TestNodes.config(dataDir);
     config.put("log.retention.check.interval.ms", "200");
     node = TestNodes.start(config);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+    channel = TestNodes.channel(node);
     admin = AdminGrpc.newBlockingStub(channel);
     broker = BrokerGrpc.newBlockingStub(channel);
   }

@@ -4,19 +4,15 @@ import static dev.runnel.node.BadInputTest.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.ProduceRequest;
-import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
-import dev.runnel.proto.v1.RecordSet;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,18 +29,13 @@ class StorageFullTest {
     config.put("log.map.size.max.bytes", "1048576");
     try (RunnelNode node = TestNodes.start(config)) {
       ManagedChannel channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+          TestNodes.channel(node);
       try {
         AdminGrpc.newBlockingStub(channel)
             .createTopic(CreateTopicRequest.newBuilder().setName("tiny").setPartitions(1).build());
         BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
         RecordBatch batch =
-            RecordBatch.newBuilder()
-                .setRecordCount(1)
-                .setRecords(
-                    RecordSet.newBuilder()
-                        .addRecords(Record.newBuilder().setValue(ByteString.copyFrom(new byte[64 * 1024]))))
-                .build();
+            TestNodes.zeroBatch(64 * 1024);
         ProduceRequest request =
             ProduceRequest.newBuilder().setTopic("tiny").setPartition(0).setBatch(batch).build();
         long accepted = 0;
@@ -84,7 +75,7 @@ class StorageFullTest {
     config.put("log.disk.free.min.bytes", Long.toString(1L << 50));
     try (RunnelNode node = TestNodes.start(config)) {
       ManagedChannel channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+          TestNodes.channel(node);
       try {
         AdminGrpc.newBlockingStub(channel)
             .createTopic(CreateTopicRequest.newBuilder().setName("nodisk").setPartitions(1).build());

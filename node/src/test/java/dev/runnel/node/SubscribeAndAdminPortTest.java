@@ -20,7 +20,6 @@ import dev.runnel.proto.v1.SubscribeResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +43,7 @@ class SubscribeAndAdminPortTest {
   @BeforeAll
   static void start() throws Exception {
     node = TestNodes.start(dataDir);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+    channel = TestNodes.channel(node);
   }
 
   @AfterAll

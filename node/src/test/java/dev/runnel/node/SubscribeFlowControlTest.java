@@ -4,19 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.OffsetSpec;
 import dev.runnel.proto.v1.ProduceRequest;
-import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
-import dev.runnel.proto.v1.RecordSet;
 import dev.runnel.proto.v1.SubscribeRequest;
 import dev.runnel.proto.v1.SubscribeResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.nio.file.Path;
@@ -43,18 +39,13 @@ class SubscribeFlowControlTest {
   void aStalledReaderHoldsTheNodeBackUntilItReadsAgain() throws Exception {
     try (RunnelNode node = TestNodes.start(dataDir)) {
       ManagedChannel channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+          TestNodes.channel(node);
       try {
         AdminGrpc.newBlockingStub(channel)
             .createTopic(CreateTopicRequest.newBuilder().setName("flood").setPartitions(1).build());
         BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
         RecordBatch batch =
-            RecordBatch.newBuilder()
-                .setRecordCount(1)
-                .setRecords(
-                    RecordSet.newBuilder()
-                        .addRecords(Record.newBuilder().setValue(ByteString.copyFrom(new byte[BATCH_BYTES]))))
-                .build();
+            TestNodes.zeroBatch(BATCH_BYTES);
         for (int i = 0; i < BATCHES; i++) {
           broker.produce(ProduceRequest.newBuilder().setTopic("flood").setPartition(0).setBatch(batch).build());
         }
