@@ -14,6 +14,12 @@ final class Keys {
   /** The single key of the {@code meta} database that holds the {@link LogState}. */
   static final byte[] LOG_STATE = "log-state".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * The key of the {@code meta} database that marks a catch-up in progress; its value is the {@link LogState} from
+   * before the catch-up began, to roll back to if it never finishes.
+   */
+  static final byte[] CATCH_UP = "catch-up".getBytes(StandardCharsets.US_ASCII);
+
   /** Reader threads come from pools, so one reusable direct key buffer per thread avoids a direct allocation per read. */
   private static final ThreadLocal<ByteBuffer> READ_KEY = ThreadLocal.withInitial(Keys::newLongBuffer);
 

@@ -15,13 +15,20 @@ import org.slf4j.LoggerFactory;
 /**
  * An LMDB-backed append-only log of one partition replica.
  *
- * <p>Threading: one writer thread (the Raft apply thread) calls {@link #append}, {@link #truncateBefore} and
- * {@link #recordApplied}; any number of reader threads call the other methods. The log state is cached in a volatile
+ * <p>Threading: the writing methods ({@link #append}, {@link #truncateBefore}, {@link #recordApplied} and the catch-up
+ * methods) are called by the Raft apply thread and, rarely, by a catch-up from another replica; they are serialized
+ * on this object. Any number of reader threads call the other methods. The log state is cached in a volatile
  * immutable {@link LogState} so hot-path getters never open a transaction.
  *
  * <p>Databases: {@code log} (8-byte big-endian base offset → header + payload), {@code timeindex} (running maximum
  * timestamp → base offset, an entry only when the running maximum grows, like Kafka's time index) and {@code meta}
  * (the {@link LogState}). One append writes all three in one transaction, and so does one truncation.
+ *
+ * <p>Catch-up: a replica whose Raft log no longer reaches back far enough (the leader purged it) copies the missing
+ * batches from another replica ({@link #readForReplica}) with {@link #beginCatchUp}, {@link #appendCaughtUp} and
+ * {@link #finishCatchUp}. The copy spans many transactions; a marker in {@code meta} holds the state from before it,
+ * and opening a log whose catch-up never finished rolls the copied batches back, so a crash mid-copy cannot leave
+ * batches that the Raft position does not account for.
  *
  * <p>Space: LMDB never shrinks its data file. Pages freed by {@link #truncateBefore} go to LMDB's free list and are
  * reused by later appends (once no read transaction still sees them), so a log under retention stays at its
@@ -41,6 +48,7 @@ public final class PartitionLog implements AutoCloseable {
   private final ByteBuffer writeTimestampKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampValue = Keys.newLongBuffer();
   private final ByteBuffer metaKey;
+  private final ByteBuffer catchUpKey;
   private final ByteBuffer metaValue = ByteBuffer.allocateDirect(LogState.SIZE_BYTES);
 
   /** Largest timestamp in the time index; Long.MIN_VALUE when it is empty. Writer thread only. */
@@ -53,7 +61,9 @@ public final class PartitionLog implements AutoCloseable {
     this.dir = dir;
     this.env = env;
     this.metaKey = ByteBuffer.allocateDirect(Keys.LOG_STATE.length).put(Keys.LOG_STATE).flip();
+    this.catchUpKey = ByteBuffer.allocateDirect(Keys.CATCH_UP.length).put(Keys.CATCH_UP).flip();
     this.state = env.read(this::readState);
+    rollBackUnfinishedCatchUp();
     this.timeIndexMaxTimestampMs = env.read(this::readTimeIndexMax);
   }
 
@@ -84,7 +94,7 @@ public final class PartitionLog implements AutoCloseable {
    * @throws CorruptBatchException if {@code Crc32c.of(payload) != header.crc32c()}; the log is unchanged
    * @throws StorageFullException if the map is at its maximum or the disk is full; the log is unchanged
    */
-  public BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
+  public synchronized BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(payload, "payload");
     if (header.recordCount() <= 0) {
@@ -103,7 +113,13 @@ public final class PartitionLog implements AutoCloseable {
     }
     BatchHeader stored = header.withBaseOffset(before.nextOffset());
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
-    LogState after = before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm);
+    writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm));
+    return stored;
+  }
+
+  /** Stores a batch at its base offset with the time index and the new state, in one write transaction. */
+  private void writeBatch(BatchHeader stored, ByteBuffer payload, LogState after) {
+    int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
     boolean timeIndexGrows = stored.maxTimestampMs() > timeIndexMaxTimestampMs;
     env.write(txn -> {
       // MDB_APPEND: keys only grow, so LMDB fills pages completely instead of splitting them half-empty.
@@ -122,11 +138,10 @@ public final class PartitionLog implements AutoCloseable {
       timeIndexMaxTimestampMs = stored.maxTimestampMs();
     }
     notifyAppended(after.nextOffset());
-    return stored;
   }
 
   /** Records that a Raft entry was applied without appending a batch (meta only, one transaction). Writer only. */
-  public void recordApplied(long appliedIndex, long appliedTerm) {
+  public synchronized void recordApplied(long appliedIndex, long appliedTerm) {
     LogState before = state;
     requireAppliedAdvances(before, appliedIndex, appliedTerm);
     LogState after = before.withApplied(appliedIndex, appliedTerm);
@@ -151,7 +166,7 @@ public final class PartitionLog implements AutoCloseable {
    * @return the log start offset after the call
    * @throws CorruptBatchException if a batch to inspect has a bad header; the log is unchanged
    */
-  public long truncateBefore(long offset, long appliedIndex, long appliedTerm) {
+  public synchronized long truncateBefore(long offset, long appliedIndex, long appliedTerm) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must be >= 0, got " + offset);
     }
@@ -198,6 +213,96 @@ public final class PartitionLog implements AutoCloseable {
       throw new IllegalArgumentException("limit must be > 0, got " + limit);
     }
     return env.read(txn -> new BatchScan(dir, env.log()).oldest(txn, limit));
+  }
+
+  /**
+   * This log's state and whole batches from {@code fromOffset} (from the log start if that is later) up to about
+   * {@code maxBytes}, read in one transaction, for a replica catching up from this one. Any thread.
+   *
+   * @throws CorruptBatchException if a stored batch fails its CRC32C check: bad data is never handed on
+   */
+  public ReplicaChunk readForReplica(long fromOffset, int maxBytes) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be > 0, got " + maxBytes);
+    }
+    return env.read(txn -> {
+      LogState current = readState(txn);
+      long from = Math.max(fromOffset, current.logStartOffset());
+      List<StoredBatch> batches =
+          from >= current.nextOffset() ? List.of() : new BatchScan(dir, env.log()).read(txn, from, maxBytes);
+      return new ReplicaChunk(current.logStartOffset(), current.nextOffset(), current.lastAppliedIndex(),
+          current.lastAppliedTerm(), batches);
+    });
+  }
+
+  /**
+   * Starts (or, after an interrupted attempt in this process, continues) copying batches from another replica:
+   * records the current state as the one to roll back to if the copy never finishes.
+   */
+  public synchronized void beginCatchUp() {
+    LogState current = state;
+    env.write(txn -> {
+      if (env.meta().get(txn, catchUpKey) == null) {
+        current.writeTo(metaValue);
+        env.meta().put(txn, catchUpKey, metaValue);
+      }
+    });
+    LOG.info("partition log {}: catching up from another replica, starting at {}", dir, current);
+  }
+
+  /**
+   * Stores one batch copied from another replica (see {@link ReplicaChunk}) at its own base offset, which must not
+   * be below {@link #nextOffset()}; it may be above when the source deleted the offsets in between. The applied Raft
+   * position is left alone until {@link #finishCatchUp}.
+   *
+   * @throws IllegalStateException if no catch-up was begun
+   * @throws IllegalArgumentException if the batch would overlap the stored ones
+   * @throws CorruptBatchException if the payload fails its CRC32C check; the log is unchanged
+   */
+  public synchronized void appendCaughtUp(StoredBatch batch) {
+    requireCatchingUp();
+    LogState before = state;
+    BatchHeader header = batch.header();
+    if (header.baseOffset() < before.nextOffset() || header.recordCount() <= 0) {
+      throw new IllegalArgumentException("batch at " + header.baseOffset() + " with " + header.recordCount()
+          + " records cannot follow next offset " + before.nextOffset() + " in partition log " + dir);
+    }
+    ByteBuffer payload = batch.payload();
+    int payloadCrc = Crc32c.of(payload);
+    if (payloadCrc != header.crc32c()) {
+      throw new CorruptBatchException("copied batch at " + header.baseOffset() + " failed its CRC32C check: header "
+          + Integer.toHexString(header.crc32c()) + ", payload " + Integer.toHexString(payloadCrc));
+    }
+    LogState after = before.afterAppend(header, batch.sizeBytes(), before.lastAppliedIndex(),
+        before.lastAppliedTerm());
+    writeBatch(header, payload, after);
+  }
+
+  /**
+   * Ends a catch-up: moves the log start to the source's, records the source's applied Raft position as this log's,
+   * and drops the roll-back marker, in one transaction.
+   *
+   * @param logStartOffset the source's log start; at most {@link #nextOffset()}
+   * @param appliedIndex the source's last applied Raft index; must exceed {@link #lastAppliedIndex()}
+   * @param appliedTerm its term
+   */
+  public synchronized void finishCatchUp(long logStartOffset, long appliedIndex, long appliedTerm) {
+    requireCatchingUp();
+    LogState before = state;
+    requireAppliedAdvances(before, appliedIndex, appliedTerm);
+    long newStartOffset = Math.max(before.logStartOffset(), logStartOffset);
+    Deletion[] deletion = new Deletion[1];
+    LogState[] after = new LogState[1];
+    env.write(txn -> {
+      deletion[0] = deleteBatchesBelow(txn, newStartOffset);
+      trimTimeIndex(txn, deletion[0].firstKeptBaseOffset());
+      after[0] = before.afterTruncate(newStartOffset, deletion[0].freedBytes(), appliedIndex, appliedTerm);
+      putState(txn, after[0]);
+      env.meta().delete(txn, catchUpKey);
+    });
+    state = after[0];
+    timeIndexMaxTimestampMs = env.read(this::readTimeIndexMax);
+    LOG.info("partition log {}: caught up from another replica, now {}", dir, after[0]);
   }
 
   /** Index of the last Raft entry applied to this log; -1 when nothing was applied yet. */
@@ -379,6 +484,43 @@ public final class PartitionLog implements AutoCloseable {
       env.timeIndex().put(txn, Keys.encodeLong(writeTimestampKey, newestRemovedKey),
           Keys.encodeLong(writeTimestampValue, firstKeptBaseOffset));
     }
+  }
+
+  private void requireCatchingUp() {
+    if (env.read(txn -> env.meta().get(txn, catchUpKey)) == null) {
+      throw new IllegalStateException("no catch-up in progress in partition log " + dir);
+    }
+  }
+
+  /**
+   * If a catch-up began and never finished (the process died mid-copy), deletes the batches it copied and restores
+   * the state from before it, so the log matches its applied Raft position again. Called once, on open.
+   */
+  private void rollBackUnfinishedCatchUp() {
+    LogState before = env.read(txn -> {
+      ByteBuffer marker = env.meta().get(txn, catchUpKey);
+      return marker == null ? null : LogState.readFrom(marker);
+    });
+    if (before == null) {
+      return;
+    }
+    LOG.warn("partition log {}: an unfinished catch-up is rolled back from {} to {}", dir, state, before);
+    env.write(txn -> {
+      try (Cursor<ByteBuffer> cursor = env.log().openCursor(txn)) {
+        while (cursor.last() && Keys.decodeLong(cursor.key()) >= before.nextOffset()) {
+          cursor.delete();
+        }
+      }
+      try (Cursor<ByteBuffer> cursor = env.timeIndex().openCursor(txn)) {
+        while (cursor.last() && Keys.decodeLong(cursor.val()) >= before.nextOffset()) {
+          cursor.delete();
+        }
+      }
+      putState(txn, before);
+      env.meta().delete(txn, catchUpKey);
+    });
+    state = before;
+    timeIndexMaxTimestampMs = env.read(this::readTimeIndexMax);
   }
 
   private void putState(Txn<ByteBuffer> txn, LogState newState) {
