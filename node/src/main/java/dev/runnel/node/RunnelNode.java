@@ -241,6 +241,22 @@ public final class RunnelNode implements AutoCloseable {
         "runnel.lmdb.map.size.bytes",
         () -> directory.hosted().values().stream().mapToLong(h -> h.log().mapSizeBytes()).sum());
     metrics.gauge("runnel.subscribe.streams.open", () -> context.subscriptions().openCount());
+    metrics.gauge(
+        "runnel.partitions.catch.ups",
+        () ->
+            directory.hosted().values().stream()
+                .map(h -> context.raft().partition(h.groupId()))
+                .mapToLong(sm -> sm == null ? 0 : sm.catchUps())
+                .sum());
+    metrics.gauge(
+        "runnel.controller.catch.ups",
+        () -> {
+          try {
+            return context.raft().controller().catchUps();
+          } catch (IOException e) {
+            return 0;
+          }
+        });
   }
 
   private static int freePort(String host) throws IOException {

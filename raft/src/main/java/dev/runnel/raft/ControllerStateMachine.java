@@ -3,14 +3,19 @@ package dev.runnel.raft;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.ControllerSnapshot;
+import dev.runnel.proto.internal.ControllerSnapshotAt;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -19,15 +24,21 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller group's state machine: cluster metadata (topics, committed offsets) kept in
  * memory as {@link ClusterMetadata} and snapshotted as one protobuf file. The metadata is small,
- * so a snapshot is a full copy and a restart loads it and replays the log after it.
+ * so a snapshot is a full copy and a restart loads it and replays the log after it. A replica that
+ * was away while the leader purged its log catches up by asking the leader for its metadata (a
+ * stale read answered by {@link #query}) and recording that as its snapshot.
  */
 public final class ControllerStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerStateMachine.class);
   private final SimpleStateMachineStorage snapshotStorage = new SimpleStateMachineStorage();
   private final ClusterMetadata metadata = new ClusterMetadata();
+  private final AtomicLong catchUps = new AtomicLong();
   private final List<Runnable> topicListeners = new CopyOnWriteArrayList<>();
   /** Futures waiting for the local copy to reach a log index, by index. */
   private final NavigableMap<Long, List<CompletableFuture<Void>>> applyWaiters = new TreeMap<>();
@@ -41,6 +52,12 @@ public final class ControllerStateMachine extends BaseStateMachine {
     StateMachineLifecycle.markRunning(getLifeCycle());
   }
 
+  /** Ratis pauses the state machine before it reloads it from a caught-up snapshot. */
+  @Override
+  public void pause() {
+    StateMachineLifecycle.markPaused(getLifeCycle());
+  }
+
   /** After Ratis installed the leader's snapshot on this follower: take its metadata. */
   @Override
   public void reinitialize() throws IOException {
@@ -51,9 +68,15 @@ public final class ControllerStateMachine extends BaseStateMachine {
   private void loadLatestSnapshot() throws IOException {
     byte[] latest = SnapshotFiles.readLatest(snapshotStorage);
     if (latest != null) {
-      metadata.restore(ControllerSnapshot.parseFrom(latest));
-      setLastAppliedTermIndex(snapshotStorage.getLatestSnapshot().getTermIndex());
+      TermIndex at = snapshotStorage.getLatestSnapshot().getTermIndex();
+      synchronized (metadata) {
+        metadata.restore(ControllerSnapshot.parseFrom(latest));
+        setLastAppliedTermIndex(at);
+      }
       topicListeners.forEach(Runnable::run);
+      // Writes this node waits to see may be inside the snapshot: they will never be applied
+      // one by one here.
+      releaseWaiters(at.getIndex());
     }
   }
 
@@ -89,6 +112,11 @@ public final class ControllerStateMachine extends BaseStateMachine {
     releaseWaiters(index);
   }
 
+  /** How many times this replica caught up by copying the leader's metadata since it started. */
+  public long catchUps() {
+    return catchUps.get();
+  }
+
   public ClusterMetadata metadata() {
     return metadata;
   }
@@ -114,14 +142,59 @@ public final class ControllerStateMachine extends BaseStateMachine {
     } catch (IOException e) {
       throw new IllegalStateException("undecodable controller entry " + entry.getIndex(), e);
     }
-    ControllerResult result = metadata.apply(command);
-    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    ControllerResult result;
+    synchronized (metadata) {
+      result = metadata.apply(command);
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    }
     if (result.getErrorReason().isEmpty()
         && command.getCommandCase() != ControllerCommand.CommandCase.COMMIT_OFFSETS) {
       topicListeners.forEach(Runnable::run);
     }
     releaseWaiters(entry.getIndex());
     return CompletableFuture.completedFuture(RaftMessages.of(result));
+  }
+
+  /** Answers a replica catching up from this one with this replica's metadata and position. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    ControllerSnapshotAt.Builder answer = ControllerSnapshotAt.newBuilder();
+    synchronized (metadata) {
+      TermIndex applied = getLastAppliedTermIndex();
+      if (applied == null) {
+        return CompletableFuture.failedFuture(new IOException("nothing applied yet"));
+      }
+      answer
+          .setAppliedTerm(applied.getTerm())
+          .setAppliedIndex(applied.getIndex())
+          .setSnapshot(metadata.toSnapshot());
+    }
+    return CompletableFuture.completedFuture(RaftMessages.of(answer.build()));
+  }
+
+  /**
+   * The leader purged the entries this replica needs: take the leader's metadata as this replica's
+   * snapshot. Ratis then reloads the state machine from it ({@link #reinitialize}).
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
+      RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (ReplicaReader reader = ReplicaReader.open(getServer().get(), getGroupId(), roleInfo)) {
+            ControllerSnapshotAt copy =
+                ControllerSnapshotAt.parseFrom(reader.query(ControllerSnapshotAt.getDefaultInstance()));
+            TermIndex at = TermIndex.valueOf(copy.getAppliedTerm(), copy.getAppliedIndex());
+            SnapshotFiles.write(snapshotStorage, at, copy.getSnapshot().toByteArray());
+            LOG.info("controller: caught up from {} at {}", reader.source(), at);
+            catchUps.incrementAndGet();
+            return at;
+          } catch (IOException | InterruptedException | ExecutionException e) {
+            LOG.warn("controller: catching up failed, Ratis will ask again: {}", e.toString());
+            throw new CompletionException(e);
+          }
+        },
+        ReplicaReader.EXECUTOR);
   }
 
   @Override

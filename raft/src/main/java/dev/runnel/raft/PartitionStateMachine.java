@@ -1,18 +1,28 @@
 package dev.runnel.raft;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.proto.internal.AppendBatchCommand;
 import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.PartitionCommand;
+import dev.runnel.proto.internal.ReplicaSyncChunk;
+import dev.runnel.proto.internal.ReplicaSyncRequest;
 import dev.runnel.storage.BatchHeader;
 import dev.runnel.storage.LogConfig;
 import dev.runnel.storage.PartitionLog;
+import dev.runnel.storage.ReplicaChunk;
+import dev.runnel.storage.StoredBatch;
 import dev.runnel.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -36,15 +46,26 @@ import org.slf4j.LoggerFactory;
  * disk, then records the applied index, after which Ratis may purge its log. On restart Ratis
  * replays the entries after the snapshot; entries LMDB already holds are skipped by index, so a
  * replay never appends a batch twice.
+ *
+ * <p>Catching up by snapshot: a replica that was away while the leader purged its Raft log gets a
+ * notification instead of the entries. It then copies the batches it misses from the leader's log
+ * (a stale read through {@link ReplicaReader}, answered by the leader's {@link #query}), takes on
+ * the leader's applied position and records it as its snapshot. Applying waits while a catch-up
+ * runs, so the two never interleave on the log.
  */
 public final class PartitionStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
   /** Where the partition's LMDB environment lives, inside the group's Ratis directory. */
   static final String LOG_DIR_NAME = "log";
+  /** Most bytes of batches in one catch-up read; stays well below the Raft transport's message limit. */
+  private static final int CATCH_UP_CHUNK_BYTES = 4 << 20;
 
   private final SimpleStateMachineStorage snapshotStorage = new SimpleStateMachineStorage();
   private final LogConfig logConfig;
   private volatile PartitionLog log;
+  /** Held by applyTransaction and by a catch-up, which must not interleave. */
+  private final ReentrantLock writing = new ReentrantLock();
+  private final AtomicLong catchUps = new AtomicLong();
 
   public PartitionStateMachine(LogConfig logConfig) {
     this.logConfig = logConfig;
@@ -75,14 +96,23 @@ public final class PartitionStateMachine extends BaseStateMachine {
         log.lastAppliedIndex());
   }
 
+  /** Ratis pauses the state machine before it reloads it from a caught-up snapshot. */
+  @Override
+  public void pause() {
+    StateMachineLifecycle.markPaused(getLifeCycle());
+  }
+
   /**
-   * Ratis calls this after installing a snapshot from the leader. A partition snapshot does not
-   * carry the log's data (followers catch up from the Raft log, see RaftSettings), so a snapshot
-   * ahead of the local log would leave a silent gap: refuse it loudly instead.
+   * Ratis calls this after a catch-up ({@link #notifyInstallSnapshotFromLeader}) recorded its
+   * snapshot. The log must already hold everything up to the snapshot; a snapshot ahead of it would
+   * leave a silent gap, so that is refused loudly.
    */
   @Override
   public void reinitialize() throws IOException {
     var snapshot = snapshotStorage.loadLatestSnapshot();
+    if (snapshot != null) {
+      setLastAppliedTermIndex(snapshot.getTermIndex());
+    }
     if (snapshot != null && snapshot.getIndex() > log.lastAppliedIndex()) {
       throw new IOException(
           "group "
@@ -91,7 +121,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
               + snapshot.getIndex()
               + " but its log only reaches "
               + log.lastAppliedIndex()
-              + "; catching up by snapshot is not supported yet");
+              + "; the snapshot did not come from a catch-up of this replica");
     }
     StateMachineLifecycle.markRunning(getLifeCycle());
   }
@@ -106,9 +136,22 @@ public final class PartitionStateMachine extends BaseStateMachine {
     return snapshotStorage;
   }
 
+  /** How many times this replica caught up by copying from another one since it was opened. */
+  public long catchUps() {
+    return catchUps.get();
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
-    LogEntryProto entry = trx.getLogEntry();
+    writing.lock();
+    try {
+      return apply(trx.getLogEntry());
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  private CompletableFuture<Message> apply(LogEntryProto entry) {
     long index = entry.getIndex();
     long term = entry.getTerm();
     if (index <= log.lastAppliedIndex()) {
@@ -175,11 +218,95 @@ public final class PartitionStateMachine extends BaseStateMachine {
     if (applied == null || applied.getIndex() < 0) {
       return -1;
     }
+    recordSnapshot(applied);
+    return applied.getIndex();
+  }
+
+  /** Syncs LMDB and records that the state up to {@code at} is durable without the Raft log. */
+  private void recordSnapshot(TermIndex at) throws IOException {
     log.sync();
     String summary =
         "nextOffset=" + log.nextOffset() + "\nlogStartOffset=" + log.logStartOffset() + "\n";
-    SnapshotFiles.write(snapshotStorage, applied, summary.getBytes(StandardCharsets.UTF_8));
-    return applied.getIndex();
+    SnapshotFiles.write(snapshotStorage, at, summary.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Answers a replica that is catching up from this one with part of this replica's log. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      ReplicaSyncRequest sync = ReplicaSyncRequest.parseFrom(RaftMessages.bytes(request));
+      ReplicaChunk chunk =
+          log.readForReplica(sync.getFromOffset(), Math.min(sync.getMaxBytes(), CATCH_UP_CHUNK_BYTES));
+      ReplicaSyncChunk.Builder reply =
+          ReplicaSyncChunk.newBuilder()
+              .setLogStartOffset(chunk.logStartOffset())
+              .setNextOffset(chunk.nextOffset())
+              .setAppliedIndex(chunk.lastAppliedIndex())
+              .setAppliedTerm(chunk.lastAppliedTerm());
+      chunk.batches().forEach(b -> reply.addBatches(UnsafeByteOperations.unsafeWrap(b.toStoredBytes())));
+      return CompletableFuture.completedFuture(RaftMessages.of(reply.build()));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * The leader purged the Raft entries this replica needs: copy the missing batches from the
+   * leader's log instead, then report the Raft position the copy reflects. Runs off Ratis' threads;
+   * Ratis asks again (and gets IN_PROGRESS) until the future completes.
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
+      RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return catchUp(roleInfo, firstTermIndexInLog);
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+        },
+        ReplicaReader.EXECUTOR);
+  }
+
+  private TermIndex catchUp(RoleInfoProto roleInfo, TermIndex firstInLeaderLog)
+      throws IOException {
+    writing.lock();
+    try (ReplicaReader reader = ReplicaReader.open(getServer().get(), getGroupId(), roleInfo)) {
+      LOG.info(
+          "group {}: the leader's log starts at {}, this replica has applied {}; copying from {}",
+          getGroupId(),
+          firstInLeaderLog,
+          log.lastAppliedIndex(),
+          reader.source());
+      log.beginCatchUp();
+      ReplicaSyncChunk chunk;
+      do {
+        ReplicaSyncRequest request =
+            ReplicaSyncRequest.newBuilder()
+                .setFromOffset(log.nextOffset())
+                .setMaxBytes(CATCH_UP_CHUNK_BYTES)
+                .build();
+        chunk = ReplicaSyncChunk.parseFrom(reader.query(request));
+        for (var stored : chunk.getBatchesList()) {
+          log.appendCaughtUp(StoredBatch.fromStoredBytes(stored.asReadOnlyByteBuffer()));
+        }
+      } while (chunk.getBatchesCount() > 0 && log.nextOffset() < chunk.getNextOffset());
+      log.finishCatchUp(chunk.getLogStartOffset(), chunk.getAppliedIndex(), chunk.getAppliedTerm());
+      TermIndex installed = TermIndex.valueOf(chunk.getAppliedTerm(), chunk.getAppliedIndex());
+      recordSnapshot(installed);
+      catchUps.incrementAndGet();
+      return installed;
+    } catch (IOException | InterruptedException | ExecutionException | RuntimeException e) {
+      log.abandonCatchUp();
+      LOG.warn("group {}: catching up failed, Ratis will ask again: {}", getGroupId(), e.toString());
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof IOException io ? io : new IOException(e);
+    } finally {
+      writing.unlock();
+    }
   }
 
   @Override

@@ -84,14 +84,16 @@ public record RaftSettings(
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(writeBufferBytes * 2, 8 << 20)));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1 << 20));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentBytesMax));
-    // Bounded Raft logs: snapshot every N entries, then purge up to the snapshot or to the
-    // slowest replica's commit index, whichever is lower. Partition snapshots do not carry the
-    // log data yet, so a follower must catch up from the Raft log, never by snapshot install;
-    // the price is that a replica that stays down holds back its group's purging.
+    // Bounded Raft logs: snapshot every N entries, then purge the log up to the snapshot, even
+    // past a replica that is down, so disk use follows the retained data. A replica whose
+    // entries were purged is only notified (no snapshot files are shipped: a partition's data is
+    // its LMDB log, far too big to copy whole at every snapshot); its state machine then copies
+    // what it misses from the leader (PartitionStateMachine, ControllerStateMachine).
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEveryEntries);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
     return p;
   }
 }

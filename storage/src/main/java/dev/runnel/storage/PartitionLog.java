@@ -493,9 +493,14 @@ public final class PartitionLog implements AutoCloseable {
   }
 
   /**
-   * If a catch-up began and never finished (the process died mid-copy), deletes the batches it copied and restores
-   * the state from before it, so the log matches its applied Raft position again. Called once, on open.
+   * Gives up a catch-up that failed: deletes the batches it copied and restores the state from before it, so the log
+   * matches its applied Raft position again. Does nothing when no catch-up is in progress. Opening a log does the
+   * same for a catch-up the process died in.
    */
+  public synchronized void abandonCatchUp() {
+    rollBackUnfinishedCatchUp();
+  }
+
   private void rollBackUnfinishedCatchUp() {
     LogState before = env.read(txn -> {
       ByteBuffer marker = env.meta().get(txn, catchUpKey);

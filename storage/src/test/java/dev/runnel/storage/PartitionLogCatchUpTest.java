@@ -137,6 +137,22 @@ class PartitionLogCatchUpTest {
   }
 
   @Test
+  void anAbandonedCatchUpLeavesTheLogAsBefore() {
+    appendBatches(source, 0, 12);
+    appendBatches(target, 0, 4);
+    target.beginCatchUp();
+    source.readForReplica(target.nextOffset(), CHUNK_BYTES).batches().forEach(target::appendCaughtUp);
+
+    target.abandonCatchUp();
+
+    assertEquals(20, target.nextOffset());
+    assertEquals(4, target.read(0, Integer.MAX_VALUE).size());
+    assertEquals(20, append(target, 4, 5, PAYLOAD_BYTES, 1004).baseOffset());
+    target.abandonCatchUp(); // nothing in progress: no change
+    assertEquals(25, target.nextOffset());
+  }
+
+  @Test
   void storedBytesRoundTripAndAreChecked() {
     appendBatches(source, 0, 1);
     StoredBatch batch = source.read(0, 1).get(0);

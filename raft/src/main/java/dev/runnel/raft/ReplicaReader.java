@@ -1,0 +1,90 @@
+package dev.runnel.raft;
+
+import com.google.protobuf.MessageLite;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Reads another replica's state for a replica catching up by snapshot. Runnel's Raft servers do
+ * not ship snapshot files: the leader only notifies a follower whose log it purged, and the
+ * follower's state machine pulls what it misses (see RaftSettings). The pull is a stale read sent
+ * with Ratis' own client over the Raft port, which the answering replica's state machine serves
+ * in {@code query}: any replica's state is committed data, so it need not be the leader's.
+ */
+final class ReplicaReader implements Closeable {
+  /** Catch-ups run off Ratis' threads; they are rare, so threads are created on demand. */
+  static final ExecutorService EXECUTOR =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "runnel-catch-up");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private static final int ATTEMPTS = 10;
+  private static final long RETRY_SLEEP_MS = 500;
+
+  private final RaftClient client;
+  private final RaftPeerId source;
+
+  private ReplicaReader(RaftClient client, RaftPeerId source) {
+    this.client = client;
+    this.source = source;
+  }
+
+  /** A reader of {@code groupId}'s replica on the leader named in a snapshot notification. */
+  static ReplicaReader open(RaftServer server, RaftGroupId groupId, RoleInfoProto roleInfo) {
+    // The notification names the leader with its address; the local group configuration may
+    // still be empty right after a restart.
+    RaftPeerProto leaderProto = roleInfo.getFollowerInfo().getLeaderInfo().getId();
+    RaftPeer leader =
+        RaftPeer.newBuilder()
+            .setId(RaftPeerId.valueOf(leaderProto.getId()))
+            .setAddress(leaderProto.getAddress())
+            .build();
+    RaftClient client =
+        RaftClient.newBuilder()
+            .setProperties(server.getProperties())
+            .setRaftGroup(RaftGroup.valueOf(groupId, leader))
+            .setClientId(ClientId.randomId())
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    ATTEMPTS, TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+            .build();
+    return new ReplicaReader(client, leader.getId());
+  }
+
+  RaftPeerId source() {
+    return source;
+  }
+
+  /** Sends a read-only query to the source replica and returns its state machine's answer. */
+  ByteBuffer query(MessageLite request) throws IOException {
+    RaftClientReply reply = client.io().sendStaleRead(RaftMessages.of(request), 0, source);
+    if (!reply.isSuccess()) {
+      throw new IOException("replica " + source + " did not answer", reply.getException());
+    }
+    return RaftMessages.bytes(reply.getMessage());
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+  }
+}
