@@ -49,6 +49,7 @@ public final class BatchValidator {
     if (batch.getRecordCount() < 1) {
       throw RunnelError.invalidRequest("record_count must be >= 1, got " + batch.getRecordCount());
     }
+    checkProducerFields(batch);
     if (batch.getCodec() == Codec.CODEC_NONE) {
       int counted = countRecords(payload);
       if (counted != batch.getRecordCount()) {
@@ -79,6 +80,25 @@ public final class BatchValidator {
         .setAppendTimeMs(nowMs)
         .setPayload(payload)
         .build();
+  }
+
+  /** An idempotent producer's id, epoch and sequence must fit the stored header. */
+  private static void checkProducerFields(OpaqueRecordBatch batch) {
+    if (batch.getProducerId() < 0) {
+      throw RunnelError.invalidRequest("producer_id must be >= 0 (0 = not idempotent), got " + batch.getProducerId());
+    }
+    if (batch.getProducerId() == 0) {
+      return;
+    }
+    if (batch.getProducerEpoch() < 0 || batch.getProducerEpoch() > Short.MAX_VALUE) {
+      throw RunnelError.invalidRequest(
+          "producer_epoch must be 0.." + Short.MAX_VALUE + ", got " + batch.getProducerEpoch());
+    }
+    if (batch.getBaseSequence() < 0
+        || (long) batch.getBaseSequence() + batch.getRecordCount() - 1 > Integer.MAX_VALUE) {
+      throw RunnelError.invalidRequest(
+          "base_sequence must be >= 0 and leave room for the batch's records, got " + batch.getBaseSequence());
+    }
   }
 
   /** Field 15 (uncompressed records) or 16 (compressed), exactly one of them. */

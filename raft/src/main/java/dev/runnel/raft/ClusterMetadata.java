@@ -7,6 +7,7 @@ import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.ControllerSnapshot;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.GroupOffsets;
+import dev.runnel.proto.internal.NamedProducer;
 import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.RegisterNodeCommand;
 import dev.runnel.proto.internal.TopicRecord;
@@ -37,6 +38,9 @@ public final class ClusterMetadata {
   private volatile SortedMap<Integer, NodeRecord> nodes = Collections.emptySortedMap();
   private volatile String clusterId = "";
   private final Map<String, Map<OffsetKey, GroupOffset>> offsetsByGroup = new ConcurrentHashMap<>();
+  /** Apply thread only, and snapshots (taken on it, or under the state machine's lock on this object). */
+  private long lastProducerId;
+  private final Map<String, NamedProducer> namedProducers = new TreeMap<>();
 
   public SortedMap<String, TopicRecord> topics() {
     return topics;
@@ -74,9 +78,33 @@ public final class ClusterMetadata {
         return registerNode(command.getRegisterNode());
       case ALTER_TOPIC_CONFIGS:
         return alterTopicConfigs(command.getAlterTopicConfigs());
+      case INIT_PRODUCER:
+        return initProducer(command.getInitProducer().getProducerName());
       default:
         throw new IllegalStateException("unknown controller command " + command.getCommandCase());
     }
+  }
+
+  /**
+   * A new producer id for an unnamed producer; for a named one, its id with the next epoch (a new
+   * id once the epoch would overflow the batch header's 16 bits).
+   */
+  private ControllerResult initProducer(String name) {
+    NamedProducer known = name.isEmpty() ? null : namedProducers.get(name);
+    NamedProducer next;
+    if (known != null && known.getProducerEpoch() < Short.MAX_VALUE) {
+      next = known.toBuilder().setProducerEpoch(known.getProducerEpoch() + 1).build();
+    } else {
+      lastProducerId++;
+      next = NamedProducer.newBuilder().setName(name).setProducerId(lastProducerId).build();
+    }
+    if (!name.isEmpty()) {
+      namedProducers.put(name, next);
+    }
+    return ControllerResult.newBuilder()
+        .setProducerId(next.getProducerId())
+        .setProducerEpoch(next.getProducerEpoch())
+        .build();
   }
 
   private ControllerResult alterTopicConfigs(AlterTopicConfigsCommand alter) {
@@ -180,7 +208,9 @@ public final class ClusterMetadata {
         ControllerSnapshot.newBuilder()
             .setClusterId(clusterId)
             .addAllTopics(topics.values())
-            .addAllNodes(nodes.values());
+            .addAllNodes(nodes.values())
+            .setLastProducerId(lastProducerId)
+            .addAllNamedProducers(namedProducers.values());
     new TreeMap<>(offsetsByGroup)
         .forEach(
             (group, offsets) -> {
@@ -204,6 +234,9 @@ public final class ClusterMetadata {
     snapshot.getNodesList().forEach(n -> restoredNodes.put(n.getId(), n));
     nodes = Collections.unmodifiableSortedMap(restoredNodes);
     clusterId = snapshot.getClusterId();
+    lastProducerId = snapshot.getLastProducerId();
+    namedProducers.clear();
+    snapshot.getNamedProducersList().forEach(p -> namedProducers.put(p.getName(), p));
     offsetsByGroup.clear();
     for (GroupOffsets group : snapshot.getGroupOffsetsList()) {
       Map<OffsetKey, GroupOffset> offsets = new ConcurrentHashMap<>();

@@ -8,14 +8,20 @@ import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.ReplicaSyncChunk;
 import dev.runnel.proto.internal.ReplicaSyncRequest;
 import dev.runnel.storage.BatchHeader;
+import dev.runnel.storage.DuplicateBatchException;
 import dev.runnel.storage.LogConfig;
+import dev.runnel.storage.OutOfOrderSequenceException;
 import dev.runnel.storage.PartitionLog;
+import dev.runnel.storage.ProducerEntry;
+import dev.runnel.storage.ProducerFencedException;
 import dev.runnel.storage.ReplicaChunk;
 import dev.runnel.storage.StoredBatch;
 import dev.runnel.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -166,6 +172,18 @@ public final class PartitionStateMachine extends BaseStateMachine {
               : append(command.getAppend(), index, term);
       updateLastAppliedTermIndex(term, index);
       return CompletableFuture.completedFuture(RaftMessages.of(result));
+    } catch (DuplicateBatchException e) {
+      // A retry of a batch already in the log: the producer gets the original's offset.
+      log.recordApplied(index, term);
+      updateLastAppliedTermIndex(term, index);
+      return CompletableFuture.completedFuture(
+          RaftMessages.of(
+              AppendResult.newBuilder().setBaseOffset(e.getBaseOffset()).setDuplicate(true).build()));
+    } catch (OutOfOrderSequenceException | ProducerFencedException e) {
+      // Refused by the producer's sequence or epoch: consumed without data, every replica alike.
+      log.recordApplied(index, term);
+      updateLastAppliedTermIndex(term, index);
+      return CompletableFuture.failedFuture(e);
     } catch (StorageException e) {
       // The node checked the batch and the capacity before submitting; failing here means the
       // disk filled up in between. The entry is consumed without data so the group keeps going,
@@ -244,6 +262,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
               .setAppliedIndex(chunk.lastAppliedIndex())
               .setAppliedTerm(chunk.lastAppliedTerm());
       chunk.batches().forEach(b -> reply.addBatches(UnsafeByteOperations.unsafeWrap(b.toStoredBytes())));
+      chunk.producers().forEach((id, entry) -> reply.putProducers(id, UnsafeByteOperations.unsafeWrap(entry.encode())));
       return CompletableFuture.completedFuture(RaftMessages.of(reply.build()));
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -292,7 +311,9 @@ public final class PartitionStateMachine extends BaseStateMachine {
           log.appendCaughtUp(StoredBatch.fromStoredBytes(stored.asReadOnlyByteBuffer()));
         }
       } while (chunk.getBatchesCount() > 0 && log.nextOffset() < chunk.getNextOffset());
-      log.finishCatchUp(chunk.getLogStartOffset(), chunk.getAppliedIndex(), chunk.getAppliedTerm());
+      Map<Long, ProducerEntry> producers = new HashMap<>();
+      chunk.getProducersMap().forEach((id, entry) -> producers.put(id, ProducerEntry.decode(entry.asReadOnlyByteBuffer())));
+      log.finishCatchUp(chunk.getLogStartOffset(), chunk.getAppliedIndex(), chunk.getAppliedTerm(), producers);
       TermIndex installed = TermIndex.valueOf(chunk.getAppliedTerm(), chunk.getAppliedIndex());
       recordSnapshot(installed);
       catchUps.incrementAndGet();

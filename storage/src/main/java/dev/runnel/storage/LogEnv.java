@@ -30,7 +30,8 @@ final class LogEnv implements AutoCloseable {
   static final String LOG_DB = "log";
   static final String TIME_INDEX_DB = "timeindex";
   static final String META_DB = "meta";
-  private static final int DBS_MAX = 4;
+  static final String PRODUCERS_DB = "producers";
+  private static final int DBS_MAX = 8;
 
   /** Concurrent read transactions (fetch and subscribe threads); LMDB fails a read beyond this with READERS_FULL. */
   static final int READERS_MAX = 1024;
@@ -53,6 +54,7 @@ final class LogEnv implements AutoCloseable {
   private final Dbi<ByteBuffer> log;
   private final Dbi<ByteBuffer> timeIndex;
   private final Dbi<ByteBuffer> meta;
+  private final Dbi<ByteBuffer> producers;
   private final long pageSizeBytes;
   private final ReentrantReadWriteLock envLock = new ReentrantReadWriteLock();
   private volatile long mapSizeBytes;
@@ -65,6 +67,7 @@ final class LogEnv implements AutoCloseable {
     this.log = env.openDbi(LOG_DB, DbiFlags.MDB_CREATE);
     this.timeIndex = env.openDbi(TIME_INDEX_DB, DbiFlags.MDB_CREATE);
     this.meta = env.openDbi(META_DB, DbiFlags.MDB_CREATE);
+    this.producers = env.openDbi(PRODUCERS_DB, DbiFlags.MDB_CREATE);
     this.pageSizeBytes = env.stat().pageSize;
     this.mapSizeBytes = env.info().mapSize;
   }
@@ -97,6 +100,10 @@ final class LogEnv implements AutoCloseable {
 
   Dbi<ByteBuffer> timeIndex() {
     return timeIndex;
+  }
+
+  Dbi<ByteBuffer> producers() {
+    return producers;
   }
 
   Dbi<ByteBuffer> meta() {

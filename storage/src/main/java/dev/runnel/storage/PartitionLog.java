@@ -2,8 +2,11 @@ package dev.runnel.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
@@ -47,6 +50,7 @@ public final class PartitionLog implements AutoCloseable {
   private final ByteBuffer writeOffsetKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampValue = Keys.newLongBuffer();
+  private final ByteBuffer writeProducerKey = Keys.newLongBuffer();
   private final ByteBuffer metaKey;
   private final ByteBuffer catchUpKey;
   private final ByteBuffer metaValue = ByteBuffer.allocateDirect(LogState.SIZE_BYTES);
@@ -91,8 +95,14 @@ public final class PartitionLog implements AutoCloseable {
    * @param appliedIndex index of the Raft entry being applied; must exceed {@link #lastAppliedIndex()}
    * @param appliedTerm term of that entry; must not be below {@link #lastAppliedTerm()}
    * @return the header as stored, with the assigned base offset
+   * <p>A batch of an idempotent producer ({@code producerId > 0}) is first checked against what this partition
+   * remembers of that producer ({@link ProducerEntry#check}), in the same transaction.
+   *
    * @throws CorruptBatchException if {@code Crc32c.of(payload) != header.crc32c()}; the log is unchanged
    * @throws StorageFullException if the map is at its maximum or the disk is full; the log is unchanged
+   * @throws DuplicateBatchException if the batch is a retry of one already stored; the log is unchanged
+   * @throws OutOfOrderSequenceException if the producer's sequence has a gap; the log is unchanged
+   * @throws ProducerFencedException if a newer epoch of the producer id wrote here; the log is unchanged
    */
   public synchronized BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
     Objects.requireNonNull(header, "header");
@@ -113,15 +123,45 @@ public final class PartitionLog implements AutoCloseable {
     }
     BatchHeader stored = header.withBaseOffset(before.nextOffset());
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
-    writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm));
+    writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm),
+        txn -> trackProducer(txn, stored));
     return stored;
   }
 
+  /** Checks an idempotent producer's batch and records it; a thrown exception aborts the append's transaction. */
+  private void trackProducer(Txn<ByteBuffer> txn, BatchHeader stored) {
+    if (stored.producerId() <= 0) {
+      return;
+    }
+    ByteBuffer key = Keys.encodeLong(writeProducerKey, stored.producerId());
+    ByteBuffer value = env.producers().get(txn, key);
+    ProducerEntry entry = value == null ? null : ProducerEntry.decode(value);
+    if (ProducerEntry.check(entry, stored) instanceof ProducerEntry.Duplicate duplicate) {
+      throw new DuplicateBatchException(duplicate.baseOffset());
+    }
+    putProducer(txn, stored.producerId(), ProducerEntry.after(entry, stored));
+  }
+
+  private void putProducer(Txn<ByteBuffer> txn, long producerId, ProducerEntry entry) {
+    byte[] encoded = entry.encode();
+    ByteBuffer value = env.producers().reserve(txn, Keys.encodeLong(writeProducerKey, producerId), encoded.length);
+    value.put(encoded);
+  }
+
+  /** What this partition remembers of an idempotent producer, or null if it never wrote here. Any thread. */
+  public ProducerEntry producerEntry(long producerId) {
+    return env.read(txn -> {
+      ByteBuffer value = env.producers().get(txn, Keys.readKey(producerId));
+      return value == null ? null : ProducerEntry.decode(value);
+    });
+  }
+
   /** Stores a batch at its base offset with the time index and the new state, in one write transaction. */
-  private void writeBatch(BatchHeader stored, ByteBuffer payload, LogState after) {
+  private void writeBatch(BatchHeader stored, ByteBuffer payload, LogState after, Consumer<Txn<ByteBuffer>> extra) {
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
     boolean timeIndexGrows = stored.maxTimestampMs() > timeIndexMaxTimestampMs;
     env.write(txn -> {
+      extra.accept(txn);
       // MDB_APPEND: keys only grow, so LMDB fills pages completely instead of splitting them half-empty.
       ByteBuffer value = env.log().reserve(txn, Keys.encodeLong(writeOffsetKey, stored.baseOffset()), storedBytes,
           PutFlags.MDB_APPEND);
@@ -230,8 +270,17 @@ public final class PartitionLog implements AutoCloseable {
       long from = Math.max(fromOffset, current.logStartOffset());
       List<StoredBatch> batches =
           from >= current.nextOffset() ? List.of() : new BatchScan(dir, env.log()).read(txn, from, maxBytes);
+      long end = batches.isEmpty() ? from : batches.get(batches.size() - 1).header().lastOffset() + 1;
+      Map<Long, ProducerEntry> producers = new HashMap<>();
+      if (end >= current.nextOffset()) {
+        try (Cursor<ByteBuffer> cursor = env.producers().openCursor(txn)) {
+          for (boolean found = cursor.first(); found; found = cursor.next()) {
+            producers.put(Keys.decodeLong(cursor.key()), ProducerEntry.decode(cursor.val()));
+          }
+        }
+      }
       return new ReplicaChunk(current.logStartOffset(), current.nextOffset(), current.lastAppliedIndex(),
-          current.lastAppliedTerm(), batches);
+          current.lastAppliedTerm(), batches, producers);
     });
   }
 
@@ -275,18 +324,20 @@ public final class PartitionLog implements AutoCloseable {
     }
     LogState after = before.afterAppend(header, batch.sizeBytes(), before.lastAppliedIndex(),
         before.lastAppliedTerm());
-    writeBatch(header, payload, after);
+    writeBatch(header, payload, after, txn -> { });
   }
 
   /**
-   * Ends a catch-up: moves the log start to the source's, records the source's applied Raft position as this log's,
-   * and drops the roll-back marker, in one transaction.
+   * Ends a catch-up: moves the log start to the source's, takes on the source's idempotent-producer state, records
+   * the source's applied Raft position as this log's, and drops the roll-back marker, in one transaction.
    *
    * @param logStartOffset the source's log start; at most {@link #nextOffset()}
    * @param appliedIndex the source's last applied Raft index; must exceed {@link #lastAppliedIndex()}
    * @param appliedTerm its term
+   * @param producers the source's producer state, from the chunk that completed the copy
    */
-  public synchronized void finishCatchUp(long logStartOffset, long appliedIndex, long appliedTerm) {
+  public synchronized void finishCatchUp(long logStartOffset, long appliedIndex, long appliedTerm,
+      Map<Long, ProducerEntry> producers) {
     requireCatchingUp();
     LogState before = state;
     requireAppliedAdvances(before, appliedIndex, appliedTerm);
@@ -298,6 +349,8 @@ public final class PartitionLog implements AutoCloseable {
       trimTimeIndex(txn, deletion[0].firstKeptBaseOffset());
       after[0] = before.afterTruncate(newStartOffset, deletion[0].freedBytes(), appliedIndex, appliedTerm);
       putState(txn, after[0]);
+      env.producers().drop(txn);
+      producers.forEach((producerId, entry) -> putProducer(txn, producerId, entry));
       env.meta().delete(txn, catchUpKey);
     });
     state = after[0];

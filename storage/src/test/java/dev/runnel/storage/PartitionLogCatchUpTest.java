@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class PartitionLogCatchUpTest {
       ReplicaChunk chunk = source.readForReplica(from, CHUNK_BYTES);
       chunk.batches().forEach(target::appendCaughtUp);
       if (chunk.endOffset(from) >= chunk.nextOffset()) {
-        target.finishCatchUp(chunk.logStartOffset(), chunk.lastAppliedIndex(), chunk.lastAppliedTerm());
+        target.finishCatchUp(
+            chunk.logStartOffset(), chunk.lastAppliedIndex(), chunk.lastAppliedTerm(), chunk.producers());
         return;
       }
     }
@@ -116,7 +118,7 @@ class PartitionLogCatchUpTest {
     assertEquals(-1, target.offsetForTimestamp(1004), "time index entries of copied batches are gone");
     // Raft replays entry 5 next, and it lands where it belongs.
     assertEquals(20, append(target, 4, 5, PAYLOAD_BYTES, 1004).baseOffset());
-    assertThrows(IllegalStateException.class, () -> target.finishCatchUp(0, 99, 1), "no catch-up in progress");
+    assertThrows(IllegalStateException.class, () -> target.finishCatchUp(0, 99, 1, Map.of()), "no catch-up in progress");
   }
 
   @Test
@@ -133,7 +135,7 @@ class PartitionLogCatchUpTest {
     damaged.put(7, (byte) (damaged.get(7) ^ 1));
     assertThrows(CorruptBatchException.class, () -> target.appendCaughtUp(new StoredBatch(fifth.header(), damaged)));
     assertEquals(20, target.nextOffset());
-    assertThrows(IllegalStateException.class, () -> target.finishCatchUp(0, 4, 1), "applied index must advance");
+    assertThrows(IllegalStateException.class, () -> target.finishCatchUp(0, 4, 1, Map.of()), "applied index must advance");
   }
 
   @Test

@@ -9,6 +9,8 @@ import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
 import dev.runnel.proto.internal.AppendBatchCommand;
 import dev.runnel.proto.internal.AppendResult;
+import dev.runnel.proto.internal.ControllerCommand;
+import dev.runnel.proto.internal.InitProducerCommand;
 import dev.runnel.proto.internal.OpaqueFetchResponse;
 import dev.runnel.proto.internal.OpaqueProduceRequest;
 import dev.runnel.proto.internal.OpaqueSubscribeResponse;
@@ -17,6 +19,8 @@ import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.InitProducerIdRequest;
+import dev.runnel.proto.v1.InitProducerIdResponse;
 import dev.runnel.proto.v1.ProduceResponse;
 import dev.runnel.proto.v1.SubscribeRequest;
 import dev.runnel.raft.RaftMessages;
@@ -41,6 +45,7 @@ import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
  */
 public final class BrokerService {
   private static final int FETCH_BYTES_DEFAULT = 1 << 20;
+  private static final int PRODUCER_NAME_LENGTH_MAX = 249;
 
   private final NodeContext node;
   private final AtomicInteger roundRobin = new AtomicInteger();
@@ -75,12 +80,44 @@ public final class BrokerService {
             .addMethod(PRODUCE)
             .addMethod(FETCH)
             .addMethod(SUBSCRIBE)
+            .addMethod(BrokerGrpc.getInitProducerIdMethod())
             .build();
     return ServerServiceDefinition.builder(service)
         .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
         .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
         .addMethod(SUBSCRIBE, ServerCalls.asyncServerStreamingCall(this::subscribe))
+        .addMethod(BrokerGrpc.getInitProducerIdMethod(), ServerCalls.asyncUnaryCall(this::initProducerId))
         .build();
+  }
+
+  /** Producer ids and epochs come from the controller, so they are unique across the cluster. */
+  void initProducerId(InitProducerIdRequest request, StreamObserver<InitProducerIdResponse> response) {
+    if (request.getProducerName().length() > PRODUCER_NAME_LENGTH_MAX) {
+      response.onError(
+          GrpcErrors.toStatus(
+              RunnelError.invalidRequest(
+                  "producer_name is " + request.getProducerName().length() + " characters; the limit is "
+                      + PRODUCER_NAME_LENGTH_MAX)));
+      return;
+    }
+    ControllerCommand command =
+        ControllerCommand.newBuilder()
+            .setInitProducer(InitProducerCommand.newBuilder().setProducerName(request.getProducerName()))
+            .build();
+    node.submitController(command)
+        .whenComplete(
+            (result, failure) -> {
+              if (failure != null) {
+                response.onError(GrpcErrors.toStatus(failure));
+                return;
+              }
+              response.onNext(
+                  InitProducerIdResponse.newBuilder()
+                      .setProducerId(result.getProducerId())
+                      .setProducerEpoch(result.getProducerEpoch())
+                      .build());
+              response.onCompleted();
+            });
   }
 
   void produce(OpaqueProduceRequest request, StreamObserver<ProduceResponse> response) {
@@ -137,16 +174,19 @@ public final class BrokerService {
                   response.onError(GrpcErrors.toStatus(new IllegalStateException("bad reply", e)));
                   return;
                 }
-                int bytes = command.getPayload().size();
-                node.metrics().bytesIn.mark(bytes);
-                node.metrics().recordsIn.mark(command.getRecordCount());
-                node.metrics().topicBytesIn(topic.getName()).inc(bytes);
-                node.metrics().topicRecordsIn(topic.getName()).inc(command.getRecordCount());
+                if (!result.getDuplicate()) {
+                  int bytes = command.getPayload().size();
+                  node.metrics().bytesIn.mark(bytes);
+                  node.metrics().recordsIn.mark(command.getRecordCount());
+                  node.metrics().topicBytesIn(topic.getName()).inc(bytes);
+                  node.metrics().topicRecordsIn(topic.getName()).inc(command.getRecordCount());
+                }
                 response.onNext(
                     ProduceResponse.newBuilder()
                         .setPartition(handle.partition())
                         .setBaseOffset(result.getBaseOffset())
                         .setLogAppendTimeMs(result.getLogAppendTimeMs())
+                        .setDuplicate(result.getDuplicate())
                         .build());
                 response.onCompleted();
               });

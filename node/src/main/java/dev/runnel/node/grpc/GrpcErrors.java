@@ -7,6 +7,8 @@ import dev.runnel.proto.Errors;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.storage.CorruptBatchException;
 import dev.runnel.storage.OffsetOutOfRangeException;
+import dev.runnel.storage.OutOfOrderSequenceException;
+import dev.runnel.storage.ProducerFencedException;
 import dev.runnel.storage.StorageFullException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -76,6 +78,13 @@ public final class GrpcErrors {
     }
     if (t instanceof CorruptBatchException e) {
       return new RunnelError(ErrorReason.CORRUPT_BATCH, Status.Code.DATA_LOSS, e.getMessage());
+    }
+    if (t instanceof OutOfOrderSequenceException e) {
+      return new RunnelError(
+          ErrorReason.OUT_OF_ORDER_SEQUENCE, Status.Code.FAILED_PRECONDITION, e.getMessage());
+    }
+    if (t instanceof ProducerFencedException e) {
+      return new RunnelError(ErrorReason.PRODUCER_FENCED, Status.Code.FAILED_PRECONDITION, e.getMessage());
     }
     if (t instanceof StorageFullException e) {
       return new RunnelError(
