@@ -1,9 +1,11 @@
 package dev.runnel.node;
 
+import dev.runnel.storage.CorruptBatchException;
 import dev.runnel.storage.PartitionLog;
 import dev.runnel.storage.StoredBatch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.ratis.protocol.RaftGroupId;
 
 /**
@@ -17,12 +19,19 @@ public final class PartitionHandle {
   private final PartitionLog log;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile boolean closed;
+  private final Consumer<CorruptBatchException> onCorrupt;
 
-  PartitionHandle(String topic, int partition, RaftGroupId groupId, PartitionLog log) {
+  PartitionHandle(
+      String topic,
+      int partition,
+      RaftGroupId groupId,
+      PartitionLog log,
+      Consumer<CorruptBatchException> onCorrupt) {
     this.topic = topic;
     this.partition = partition;
     this.groupId = groupId;
     this.log = log;
+    this.onCorrupt = onCorrupt;
     log.setAppendListener(ignoredNextOffset -> signalAppend());
   }
 
@@ -44,7 +53,8 @@ public final class PartitionHandle {
 
   /**
    * Reads from the log; a partition removed meanwhile (its topic deleted) answers UNKNOWN_TOPIC
-   * instead of the storage's use-after-close error.
+   * instead of the storage's use-after-close error. A damaged stored batch is never served: the
+   * reader gets CORRUPT_BATCH, and the batch is reported for repair.
    */
   public List<StoredBatch> read(long offset, int maxBytes) {
     if (closed) {
@@ -52,6 +62,9 @@ public final class PartitionHandle {
     }
     try {
       return log.read(offset, maxBytes);
+    } catch (CorruptBatchException e) {
+      onCorrupt.accept(e);
+      throw e;
     } catch (IllegalStateException e) {
       if (closed) {
         throw RunnelError.unknownTopic(topic);

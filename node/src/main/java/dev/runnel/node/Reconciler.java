@@ -1,10 +1,12 @@
 package dev.runnel.node;
 
+import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.raft.ClusterMetadata;
 import dev.runnel.raft.PartitionStateMachine;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
+import dev.runnel.storage.CorruptBatchException;
 import dev.runnel.proto.internal.NodeRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ final class Reconciler implements AutoCloseable {
   private final RaftHost raft;
   private final ClusterMetadata metadata;
   private final PartitionDirectory directory;
+  private final NodeMetrics metrics;
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -41,7 +44,9 @@ final class Reconciler implements AutoCloseable {
             return t;
           });
 
-  Reconciler(RaftHost raft, ClusterMetadata metadata, PartitionDirectory directory) {
+  Reconciler(
+      RaftHost raft, ClusterMetadata metadata, PartitionDirectory directory, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.raft = raft;
     this.metadata = metadata;
     this.directory = directory;
@@ -87,11 +92,29 @@ final class Reconciler implements AutoCloseable {
       }
       directory
           .hosted()
-          .put(key, new PartitionHandle(topic.getName(), key.partition(), id, sm.log()));
+          .put(
+              key,
+              new PartitionHandle(
+                  topic.getName(), key.partition(), id, sm.log(), damaged -> repair(sm, damaged)));
       LOG.info("opened partition {}-{}", topic.getName(), key.partition());
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot open partition {}-{}: {}", topic.getName(), key.partition(), e.toString());
     }
+  }
+
+  /** A read found a damaged stored batch: count it and fetch an intact copy from another replica. */
+  private void repair(PartitionStateMachine sm, CorruptBatchException damaged) {
+    metrics.corruptBatchesFound.inc();
+    if (damaged.getBaseOffset() < 0) {
+      return;
+    }
+    sm.repairBatch(damaged.getBaseOffset())
+        .whenComplete(
+            (repaired, failure) -> {
+              if (Boolean.TRUE.equals(repaired)) {
+                metrics.corruptBatchesRepaired.inc();
+              }
+            });
   }
 
   /** The replicas as Raft peers; the preferred leader (first replica) gets the higher priority. */

@@ -111,10 +111,10 @@ public final class RunnelNode implements AutoCloseable {
           "the controller quorum (" + config.string("controller.quorum.voters") + ")");
       ControllerStateMachine controller = raft.controller();
       PartitionDirectory directory = new PartitionDirectory(controller.metadata(), nodeId);
-      Reconciler reconciler = new Reconciler(raft, controller.metadata(), directory);
+      NodeMetrics metrics = new NodeMetrics();
+      Reconciler reconciler = new Reconciler(raft, controller.metadata(), directory, metrics);
       controller.addTopicListener(reconciler::reconcileSoon);
 
-      NodeMetrics metrics = new NodeMetrics();
       ExecutorService readExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-read"));
       NodeContext context =
           new NodeContext(config, raft, directory, reconciler, metrics, readExecutor);

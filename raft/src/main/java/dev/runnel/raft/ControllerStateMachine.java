@@ -181,7 +181,7 @@ public final class ControllerStateMachine extends BaseStateMachine {
       RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
     return CompletableFuture.supplyAsync(
         () -> {
-          try (ReplicaReader reader = ReplicaReader.open(getServer().get(), getGroupId(), roleInfo)) {
+          try (ReplicaReader reader = ReplicaReader.ofLeader(getServer().get(), getGroupId(), roleInfo)) {
             ControllerSnapshotAt copy =
                 ControllerSnapshotAt.parseFrom(reader.query(ControllerSnapshotAt.getDefaultInstance()));
             TermIndex at = TermIndex.valueOf(copy.getAppliedTerm(), copy.getAppliedIndex());

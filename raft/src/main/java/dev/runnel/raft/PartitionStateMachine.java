@@ -20,7 +20,9 @@ import dev.runnel.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +33,7 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -72,6 +75,8 @@ public final class PartitionStateMachine extends BaseStateMachine {
   /** Held by applyTransaction and by a catch-up, which must not interleave. */
   private final ReentrantLock writing = new ReentrantLock();
   private final AtomicLong catchUps = new AtomicLong();
+  /** Repairs of damaged batches in progress, by base offset. */
+  private final Map<Long, CompletableFuture<Boolean>> repairs = new HashMap<>();
 
   public PartitionStateMachine(LogConfig logConfig) {
     this.logConfig = logConfig;
@@ -140,6 +145,62 @@ public final class PartitionStateMachine extends BaseStateMachine {
   @Override
   public SimpleStateMachineStorage getStateMachineStorage() {
     return snapshotStorage;
+  }
+
+  /**
+   * Replaces the damaged batch stored at {@code baseOffset} with another replica's intact copy,
+   * trying the other replicas in turn. Completes with true once repaired, false when no replica
+   * had an intact copy. Concurrent requests for the same batch share one attempt.
+   */
+  public CompletableFuture<Boolean> repairBatch(long baseOffset) {
+    synchronized (repairs) {
+      CompletableFuture<Boolean> running = repairs.get(baseOffset);
+      if (running != null) {
+        return running;
+      }
+      CompletableFuture<Boolean> repair =
+          CompletableFuture.supplyAsync(() -> repairFromPeers(baseOffset), ReplicaReader.EXECUTOR);
+      repairs.put(baseOffset, repair);
+      repair.whenComplete(
+          (ok, failure) -> {
+            synchronized (repairs) {
+              repairs.remove(baseOffset);
+            }
+          });
+      return repair;
+    }
+  }
+
+  private boolean repairFromPeers(long baseOffset) {
+    RaftServer server;
+    List<RaftPeer> peers;
+    try {
+      server = getServer().get();
+      peers = new ArrayList<>(server.getDivision(getGroupId()).getGroup().getPeers());
+    } catch (IOException | InterruptedException | ExecutionException e) {
+      throw new CompletionException(e);
+    }
+    ReplicaSyncRequest request =
+        ReplicaSyncRequest.newBuilder().setFromOffset(baseOffset).setMaxBytes(1).build();
+    for (RaftPeer peer : peers) {
+      if (peer.getId().equals(server.getId())) {
+        continue;
+      }
+      try (ReplicaReader reader = ReplicaReader.of(server, getGroupId(), peer)) {
+        ReplicaSyncChunk chunk = ReplicaSyncChunk.parseFrom(reader.query(request));
+        if (chunk.getBatchesCount() > 0) {
+          StoredBatch copy = StoredBatch.fromStoredBytes(chunk.getBatches(0).asReadOnlyByteBuffer());
+          if (copy.header().baseOffset() == baseOffset) {
+            log.repairBatch(copy);
+            return true;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("group {}: replica {} could not provide batch {}: {}", getGroupId(), peer.getId(), baseOffset, e.toString());
+      }
+    }
+    LOG.error("group {}: no replica has an intact copy of the batch at {}", getGroupId(), baseOffset);
+    return false;
   }
 
   /** How many times this replica caught up by copying from another one since it was opened. */
@@ -291,7 +352,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
   private TermIndex catchUp(RoleInfoProto roleInfo, TermIndex firstInLeaderLog)
       throws IOException {
     writing.lock();
-    try (ReplicaReader reader = ReplicaReader.open(getServer().get(), getGroupId(), roleInfo)) {
+    try (ReplicaReader reader = ReplicaReader.ofLeader(getServer().get(), getGroupId(), roleInfo)) {
       LOG.info(
           "group {}: the leader's log starts at {}, this replica has applied {}; copying from {}",
           getGroupId(),

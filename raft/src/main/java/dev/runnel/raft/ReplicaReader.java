@@ -21,11 +21,12 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * Reads another replica's state for a replica catching up by snapshot. Runnel's Raft servers do
- * not ship snapshot files: the leader only notifies a follower whose log it purged, and the
- * follower's state machine pulls what it misses (see RaftSettings). The pull is a stale read sent
- * with Ratis' own client over the Raft port, which the answering replica's state machine serves
- * in {@code query}: any replica's state is committed data, so it need not be the leader's.
+ * Reads another replica's state: for a replica catching up by snapshot, and for one repairing a
+ * damaged batch. Runnel's Raft servers do not ship snapshot files: the leader only notifies a
+ * follower whose log it purged, and the follower's state machine pulls what it misses (see
+ * RaftSettings). A read is a stale read sent with Ratis' own client over the Raft port, which the
+ * answering replica's state machine serves in {@code query}: any replica's state is committed
+ * data, so it need not be the leader's.
  */
 final class ReplicaReader implements Closeable {
   /** Catch-ups run off Ratis' threads; they are rare, so threads are created on demand. */
@@ -49,25 +50,31 @@ final class ReplicaReader implements Closeable {
   }
 
   /** A reader of {@code groupId}'s replica on the leader named in a snapshot notification. */
-  static ReplicaReader open(RaftServer server, RaftGroupId groupId, RoleInfoProto roleInfo) {
+  static ReplicaReader ofLeader(RaftServer server, RaftGroupId groupId, RoleInfoProto roleInfo) {
     // The notification names the leader with its address; the local group configuration may
     // still be empty right after a restart.
     RaftPeerProto leaderProto = roleInfo.getFollowerInfo().getLeaderInfo().getId();
-    RaftPeer leader =
+    return of(
+        server,
+        groupId,
         RaftPeer.newBuilder()
             .setId(RaftPeerId.valueOf(leaderProto.getId()))
             .setAddress(leaderProto.getAddress())
-            .build();
+            .build());
+  }
+
+  /** A reader of {@code groupId}'s replica on {@code source}. */
+  static ReplicaReader of(RaftServer server, RaftGroupId groupId, RaftPeer source) {
     RaftClient client =
         RaftClient.newBuilder()
             .setProperties(server.getProperties())
-            .setRaftGroup(RaftGroup.valueOf(groupId, leader))
+            .setRaftGroup(RaftGroup.valueOf(groupId, source))
             .setClientId(ClientId.randomId())
             .setRetryPolicy(
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                     ATTEMPTS, TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
             .build();
-    return new ReplicaReader(client, leader.getId());
+    return new ReplicaReader(client, source.getId());
   }
 
   RaftPeerId source() {

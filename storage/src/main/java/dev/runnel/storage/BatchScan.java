@@ -108,6 +108,6 @@ final class BatchScan {
   private CorruptBatchException corrupt(long baseOffset, String detail) {
     String message = "partition log " + dir + ": stored batch at base offset " + baseOffset + " is corrupt: " + detail;
     LOG.warn(message);
-    return new CorruptBatchException(message);
+    return new CorruptBatchException(message, baseOffset);
   }
 }

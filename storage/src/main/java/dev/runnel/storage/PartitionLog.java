@@ -358,6 +358,29 @@ public final class PartitionLog implements AutoCloseable {
     LOG.info("partition log {}: caught up from another replica, now {}", dir, after[0]);
   }
 
+  /**
+   * Replaces a stored batch that fails its checks with an intact copy of the same batch from another replica. Every
+   * replica stores a batch byte for byte alike (the same header, append time and payload), so the copy must be
+   * exactly as long as the damaged value; offsets, state and Raft position do not change.
+   *
+   * @param intact the batch as another replica stores it, CRC-checked ({@link StoredBatch#fromStoredBytes})
+   * @throws IllegalArgumentException if no batch is stored at its base offset or the stored one differs in length
+   */
+  public synchronized void repairBatch(StoredBatch intact) {
+    long baseOffset = intact.header().baseOffset();
+    byte[] bytes = intact.toStoredBytes();
+    env.write(txn -> {
+      ByteBuffer key = Keys.encodeLong(writeOffsetKey, baseOffset);
+      ByteBuffer damaged = env.log().get(txn, key);
+      if (damaged == null || damaged.remaining() != bytes.length) {
+        throw new IllegalArgumentException("partition log " + dir + " holds no batch of " + bytes.length
+            + " bytes at base offset " + baseOffset + " to repair");
+      }
+      env.log().reserve(txn, key, bytes.length).put(bytes);
+    });
+    LOG.warn("partition log {}: repaired the batch at base offset {} with another replica's copy", dir, baseOffset);
+  }
+
   /** Index of the last Raft entry applied to this log; -1 when nothing was applied yet. */
   public long lastAppliedIndex() {
     return state.lastAppliedIndex();

@@ -20,6 +20,8 @@ public final class NodeMetrics {
   public final Meter recordsIn = registry.meter("runnel.records.in");
   public final Meter produceErrors = registry.meter("runnel.produce.errors");
   public final Counter subscribeStreams = registry.counter("runnel.subscribe.streams");
+  public final Counter corruptBatchesFound = registry.counter("runnel.corrupt.batches.found");
+  public final Counter corruptBatchesRepaired = registry.counter("runnel.corrupt.batches.repaired");
 
   public MetricRegistry registry() {
     return registry;
