@@ -134,6 +134,7 @@ final class Sender implements Runnable {
     } else {
       batch.fail(error);
     }
+    accumulator.forget(batch);
   }
 
   private final class ProduceObserver implements StreamObserver<ProduceResponse> {
