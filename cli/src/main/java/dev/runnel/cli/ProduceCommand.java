@@ -1,8 +1,10 @@
 package dev.runnel.cli;
 
 import dev.runnel.loadtest.AcksConverter;
+import dev.runnel.loadtest.CompressionConverter;
 import dev.runnel.loadtest.SendTally;
 import dev.runnel.proto.v1.Acks;
+import dev.runnel.proto.v1.Codec;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RunnelException;
@@ -55,6 +57,14 @@ final class ProduceCommand implements Callable<Integer> {
       description = "Acknowledge after a majority of replicas (quorum, default) or all of them.")
   Acks acks;
 
+  @Option(
+      names = "--compression",
+      defaultValue = "none",
+      paramLabel = "none|lz4|zstd",
+      converter = CompressionConverter.class,
+      description = "Compress each batch with this codec (default: ${DEFAULT-VALUE}).")
+  Codec compression;
+
   @Option(names = "--partition", paramLabel = "N", description = "Send every record to partition N.")
   Integer partition;
 
@@ -67,7 +77,7 @@ final class ProduceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--key-separator must not be empty");
     }
     SendTally tally = new SendTally();
-    try (Producer producer = client.producer().acks(acks).build();
+    try (Producer producer = client.producer().acks(acks).compression(compression).build();
         BufferedReader lines = new BufferedReader(new InputStreamReader(runnel.stdin(), StandardCharsets.UTF_8))) {
       String line;
       while (tally.firstError() == null && (line = lines.readLine()) != null) {

@@ -116,6 +116,35 @@ class ProduceConsumeCommandsTest {
   }
 
   @Test
+  void compressed_produce_reads_back_and_stores_fewer_bytes() {
+    String input =
+        IntStream.range(0, 300)
+            .mapToObj(i -> "{\"order\":" + i + ",\"status\":\"PAID\",\"note\":\"leave it at the door, please\"}")
+            .collect(Collectors.joining("\n"));
+    java.util.Map<String, Long> sizeBytes = new java.util.HashMap<>();
+    for (String codec : List.of("none", "lz4", "zstd")) {
+      String topic = "codec-" + codec;
+      createTopic(topic, 1);
+      Cli.Result produced =
+          Cli.runWithInput(input, "produce", topic, "--compression", codec, "--bootstrap", bootstrap);
+      assertEquals(0, produced.exitCode(), produced.describe());
+      Cli.Result consumed =
+          Cli.run("consume", topic, "--from-beginning", "--max-messages", "300", "--timeout-ms", IDLE_TIMEOUT_MS,
+              "--bootstrap", bootstrap);
+      assertEquals(0, consumed.exitCode(), consumed.describe());
+      assertEquals(input + "\n", consumed.out());
+      try (dev.runnel.sdk.Admin admin = dev.runnel.sdk.Admin.create(bootstrap)) {
+        sizeBytes.put(codec, admin.describeTopic(topic).getPartitions(0).getSizeBytes());
+      }
+    }
+    assertTrue(sizeBytes.get("lz4") < sizeBytes.get("none") / 2, sizeBytes.toString());
+    assertTrue(sizeBytes.get("zstd") < sizeBytes.get("none") / 2, sizeBytes.toString());
+    Cli.Result bad = Cli.runWithInput("a\n", "produce", "codec-none", "--compression", "gzip", "--bootstrap", bootstrap);
+    assertEquals(2, bad.exitCode(), bad.describe());
+    assertTrue(bad.err().contains("'gzip' is not none, lz4 or zstd"), bad.describe());
+  }
+
+  @Test
   void perf_subcommands_run_through_the_cli() {
     Cli.Result produced =
         Cli.run("perf", "produce", "--topic", "perf-cli", "--records", "300", "--record-size", "50",

@@ -1,6 +1,7 @@
 package dev.runnel.loadtest;
 
 import dev.runnel.proto.v1.Acks;
+import dev.runnel.proto.v1.Codec;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.RunnelException;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -76,6 +78,23 @@ public final class ProducePerf implements Callable<Integer> {
       description = "quorum (majority of replicas, default) or all.")
   Acks acks;
 
+  @Option(
+      names = "--compression",
+      defaultValue = "none",
+      paramLabel = "none|lz4|zstd",
+      converter = CompressionConverter.class,
+      description = "Producer compression (default: ${DEFAULT-VALUE}).")
+  Codec compression;
+
+  @Option(
+      names = "--payload",
+      defaultValue = "random",
+      paramLabel = "random|json",
+      description =
+          "Record values: random bytes (incompressible, default) or JSON-like text cut to"
+              + " --record-size, drawn from a pool of distinct values.")
+  String payload;
+
   @Option(names = "--linger-ms", defaultValue = "5", paramLabel = "MS", description = "Producer linger (default: ${DEFAULT-VALUE}).")
   int lingerMs;
 
@@ -112,14 +131,15 @@ public final class ProducePerf implements Callable<Integer> {
     long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(durationSMax);
     try {
       byte[][] keys = keys(keyCount);
-      byte[] value = randomValue(recordSizeBytes);
+      byte[][] values =
+          payload.equals("json") ? JsonLikeValues.pool(recordSizeBytes) : new byte[][] {randomValue(recordSizeBytes)};
       for (int i = 0; i < producers; i++) {
         Producer producer = newProducer();
         clients.add(producer);
         long share = records / producers + (i < records % producers ? 1 : 0);
         ProducerWorker worker =
             new ProducerWorker(
-                producer, target.topic, share, (double) ratePerSec / producers, keys, value,
+                producer, target.topic, share, (double) ratePerSec / producers, keys, values,
                 startNs, deadlineNs, tally, latency, i);
         Thread thread = new Thread(worker, "perf-producer-" + i);
         thread.setDaemon(true);
@@ -152,6 +172,9 @@ public final class ProducePerf implements Callable<Integer> {
     OptionBounds.check(spec, "--key-count", keyCount, 0, 10_000_000);
     OptionBounds.check(spec, "--duration-s", durationSMax, 1, 86_400);
     OptionBounds.check(spec, "--partitions", partitions, 1, 100_000);
+    if (!payload.equals("random") && !payload.equals("json")) {
+      throw new ParameterException(spec.commandLine(), "--payload must be random or json, got '" + payload + "'");
+    }
   }
 
   private Producer newProducer() {
@@ -159,6 +182,7 @@ public final class ProducePerf implements Callable<Integer> {
         .bootstrap(target.bootstrap)
         .lingerMs(lingerMs)
         .acks(acks)
+        .compression(compression)
         .batchSizeBytes(batchSizeBytes)
         .requestTimeoutMs(REQUEST_TIMEOUT_MS)
         .build();

@@ -21,7 +21,7 @@ final class ProducerWorker implements Runnable {
   private final long records;
   private final long intervalNs;
   private final byte[][] keys;
-  private final byte[] value;
+  private final byte[][] values;
   private final long startNs;
   private final long deadlineNs;
   private final SendTally tally;
@@ -34,7 +34,7 @@ final class ProducerWorker implements Runnable {
       long records,
       double ratePerSec,
       byte[][] keys,
-      byte[] value,
+      byte[][] values,
       long startNs,
       long deadlineNs,
       SendTally tally,
@@ -45,7 +45,7 @@ final class ProducerWorker implements Runnable {
     this.records = records;
     this.intervalNs = ratePerSec > 0 ? Math.max(1, (long) (1e9 / ratePerSec)) : 0;
     this.keys = keys;
-    this.value = value;
+    this.values = values;
     this.startNs = startNs;
     this.deadlineNs = deadlineNs;
     this.tally = tally;
@@ -61,6 +61,7 @@ final class ProducerWorker implements Runnable {
         break;
       }
       byte[] key = keys.length == 0 ? null : keys[random.nextInt(keys.length)];
+      byte[] value = values[values.length == 1 ? 0 : random.nextInt(values.length)];
       tally.recordSent();
       producer
           .send(new ProducerRecord(topic, null, key, value, List.of(), 0L))

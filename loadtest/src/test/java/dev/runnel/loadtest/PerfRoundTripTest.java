@@ -53,6 +53,42 @@ class PerfRoundTripTest {
   }
 
   @Test
+  void compressed_json_payload_is_produced_and_consumed_in_full(@TempDir Path tmp) throws Exception {
+    Path produceJson = tmp.resolve("produce.json");
+    int produced =
+        run(new ProducePerf(), "--bootstrap", node.bootstrap(), "--topic", "perf-zstd",
+            "--records", "1500", "--record-size", "1024", "--payload", "json", "--compression", "zstd",
+            "--partitions", "2", "--duration-s", "60", "--json", produceJson.toString());
+    assertEquals(0, produced);
+    assertTrue(Files.readString(produceJson).contains("\"bytes\":1536000,"), Files.readString(produceJson));
+    int consumed =
+        run(new ConsumePerf(), "--bootstrap", node.bootstrap(), "--topic", "perf-zstd",
+            "--records", "1500", "--timeout-s", "30");
+    assertEquals(0, consumed);
+  }
+
+  @Test
+  void json_values_are_distinct_and_exactly_the_record_size() {
+    byte[][] pool = JsonLikeValues.pool(1024);
+    assertEquals(JsonLikeValues.POOL_SIZE, pool.length);
+    assertTrue(java.util.Arrays.stream(pool).allMatch(v -> v.length == 1024));
+    assertEquals(
+        pool.length,
+        java.util.Arrays.stream(pool).map(v -> new String(v, java.nio.charset.StandardCharsets.UTF_8)).distinct().count());
+    assertTrue(new String(pool[0], java.nio.charset.StandardCharsets.UTF_8).startsWith("{\"event\":\""));
+  }
+
+  @Test
+  void bad_compression_and_payload_values_are_usage_errors() {
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new ProducePerf()).setErr(new PrintWriter(err));
+    assertEquals(2, cmd.execute("--topic", "x", "--records", "1", "--record-size", "1", "--compression", "gzip"));
+    assertTrue(err.toString().contains("'gzip' is not none, lz4 or zstd"), err.toString());
+    assertEquals(2, cmd.execute("--topic", "x", "--records", "1", "--record-size", "1", "--payload", "xml"));
+    assertTrue(err.toString().contains("--payload must be random or json, got 'xml'"), err.toString());
+  }
+
+  @Test
   void fixed_rate_run_is_paced_and_reports_latency() {
     StringWriter out = new StringWriter();
     CommandLine cmd = new CommandLine(new ProducePerf()).setOut(new PrintWriter(out));

@@ -1,8 +1,6 @@
 package dev.runnel.node;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
 import dev.runnel.proto.Errors;
 import dev.runnel.proto.Partitioning;
 import dev.runnel.proto.internal.AppendBatchCommand;
@@ -18,45 +16,32 @@ import java.util.Map;
 
 /**
  * Checks a produced batch before it goes to Raft and turns it into the Raft entry. The records
- * stay opaque bytes: the only per-record work is counting the top-level entries of an
- * uncompressed record set (skipping over each, no decoding), so a batch that lies about its
- * record count cannot corrupt offsets.
+ * stay opaque bytes: the only per-record work is counting the top-level entries of the record
+ * set (skipping over each, no decoding), so a batch that lies about its record count cannot
+ * corrupt offsets.
+ *
+ * <p>Compressed batches are counted too, which means decompressing them (streaming, bounded, on
+ * the leader only, once per batch; see {@link BatchRecoder}). Deliberately: offsets are assigned
+ * from record_count, so a wrong count would silently shift every later offset of the partition
+ * for every consumer, and garbage would only be found by consumers long after the producer that
+ * could fix it is gone. Kafka brokers validate compressed batches for the same reason. The
+ * batch is still stored and served exactly as it came, unless the topic's compression.type asks
+ * for another codec, which is the one case that re-encodes.
  */
 public final class BatchValidator {
-  /** Tag of RecordSet.records: field number shifted over the length-delimited wire type. */
-  private static final int RECORD_SET_RECORDS_TAG =
-      (RecordSet.RECORDS_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  /** What a topic allows: its batch size limit, the codec it stores (null = the producer's). */
+  public record Limits(int maxMessageBytes, Codec storedCodec, long decompressedBytesMax) {}
 
   private BatchValidator() {}
 
   /** The Raft entry for a valid batch; throws RunnelError otherwise. */
   public static AppendBatchCommand toCommand(
-      String topic, OpaqueRecordBatch batch, int maxMessageBytes, long nowMs) {
+      String topic, OpaqueRecordBatch batch, Limits limits, long nowMs) {
     ByteString payload = payloadOf(batch);
-    int sizeBytes = payload.size();
-    if (sizeBytes > maxMessageBytes) {
-      throw new RunnelError(
-          ErrorReason.RECORD_TOO_LARGE,
-          Status.Code.INVALID_ARGUMENT,
-          "the batch is "
-              + sizeBytes
-              + " bytes; topic '"
-              + topic
-              + "' accepts at most max.message.bytes="
-              + maxMessageBytes,
-          Map.of(Errors.MAX_MESSAGE_BYTES, Integer.toString(maxMessageBytes)));
-    }
     if (batch.getRecordCount() < 1) {
       throw RunnelError.invalidRequest("record_count must be >= 1, got " + batch.getRecordCount());
     }
     checkProducerFields(batch);
-    if (batch.getCodec() == Codec.CODEC_NONE) {
-      int counted = countRecords(payload);
-      if (counted != batch.getRecordCount()) {
-        throw RunnelError.invalidRequest(
-            "record_count is " + batch.getRecordCount() + " but the batch holds " + counted + " records");
-      }
-    }
     int crc = Crc32c.of(payload.asReadOnlyByteBuffer());
     if (batch.hasCrc32C() && batch.getCrc32C() != crc) {
       throw new RunnelError(
@@ -65,6 +50,27 @@ public final class BatchValidator {
           String.format(
               "the batch's crc32c is %08x but its records hash to %08x: corrupted in transit?",
               batch.getCrc32C(), crc));
+    }
+    Codec codec = batch.getCodec();
+    Codec stored = limits.storedCodec() == null ? codec : limits.storedCodec();
+    int counted;
+    if (codec == Codec.CODEC_NONE && stored == Codec.CODEC_NONE) {
+      checkSize(topic, payload.size(), limits.maxMessageBytes());
+      counted = countRecords(payload);
+    } else {
+      BatchRecoder.Recoded recoded =
+          BatchRecoder.recode(
+              topic, codec, payload, stored, limits.maxMessageBytes(), limits.decompressedBytesMax());
+      if (stored != codec) {
+        payload = recoded.payload();
+        crc = Crc32c.of(payload.asReadOnlyByteBuffer());
+      }
+      checkSize(topic, payload.size(), limits.maxMessageBytes());
+      counted = recoded.recordCount();
+    }
+    if (counted != batch.getRecordCount()) {
+      throw RunnelError.invalidRequest(
+          "record_count is " + batch.getRecordCount() + " but the batch holds " + counted + " records");
     }
     long firstTs = batch.getFirstTimestampMs() > 0 ? batch.getFirstTimestampMs() : nowMs;
     long maxTs = batch.getMaxTimestampMs() > 0 ? batch.getMaxTimestampMs() : nowMs;
@@ -75,7 +81,7 @@ public final class BatchValidator {
         .setProducerId(batch.getProducerId())
         .setProducerEpoch(batch.getProducerEpoch())
         .setBaseSequence(batch.getBaseSequence())
-        .setCodec(batch.getCodecValue())
+        .setCodec(stored.getNumber())
         .setCrc32C(crc)
         .setAppendTimeMs(nowMs)
         .setPayload(payload)
@@ -101,6 +107,28 @@ public final class BatchValidator {
     }
   }
 
+  private static void checkSize(String topic, int sizeBytes, int maxMessageBytes) {
+    if (sizeBytes > maxMessageBytes) {
+      throw tooLarge(topic, sizeBytes, maxMessageBytes, "");
+    }
+  }
+
+  static RunnelError tooLarge(String topic, long sizeBytes, int maxMessageBytes, String when) {
+    return new RunnelError(
+        ErrorReason.RECORD_TOO_LARGE,
+        Status.Code.INVALID_ARGUMENT,
+        "the batch is "
+            + (when.isEmpty() ? "" : "at least ")
+            + sizeBytes
+            + " bytes"
+            + when
+            + "; topic '"
+            + topic
+            + "' accepts at most max.message.bytes="
+            + maxMessageBytes,
+        Map.of(Errors.MAX_MESSAGE_BYTES, Integer.toString(maxMessageBytes)));
+  }
+
   /** Field 15 (uncompressed records) or 16 (compressed), exactly one of them. */
   static ByteString payloadOf(OpaqueRecordBatch batch) {
     boolean plain = batch.getCodec() == Codec.CODEC_NONE;
@@ -123,15 +151,7 @@ public final class BatchValidator {
 
   private static int countRecords(ByteString recordSet) {
     try {
-      CodedInputStream in = recordSet.newCodedInput();
-      int count = 0;
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == RECORD_SET_RECORDS_TAG) {
-          count++;
-        }
-        in.skipField(tag);
-      }
-      return count;
+      return BatchRecoder.countRecords(recordSet.newCodedInput());
     } catch (IOException e) {
       throw RunnelError.invalidRequest("the batch's records are not a valid RecordSet: " + e.getMessage());
     }

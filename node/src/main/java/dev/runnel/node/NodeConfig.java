@@ -48,6 +48,12 @@ public final class NodeConfig {
           "1048576", "largest batch a topic may accept; default of topic max.message.bytes"
         });
     k.put(
+        "batch.decompressed.bytes.max",
+        new String[] {
+          "67108864",
+          "most bytes a compressed batch may decompress to (the leader decompresses to count its records)"
+        });
+    k.put(
         "log.retention.ms",
         new String[] {"604800000", "default topic retention.ms: keep data this long (-1 = forever)"});
     k.put(
@@ -121,6 +127,8 @@ public final class NodeConfig {
     }
     intIn("default.replication.factor", 1, 5);
     intIn("message.max.bytes", 1024, 64 << 20);
+    // 256 MiB: what the Java SDK is willing to decompress, so any batch a node accepts is readable.
+    longIn("batch.decompressed.bytes.max", 1024, 256 << 20);
     longIn("log.retention.ms", -1, Long.MAX_VALUE);
     longIn("log.retention.bytes", -1, Long.MAX_VALUE);
     longIn("log.retention.check.interval.ms", 100, 86_400_000);

@@ -122,6 +122,11 @@ public final class NodeContext {
     return readExecutor;
   }
 
+  /** How far the leader lets a compressed batch decompress while it counts the records. */
+  public long batchDecompressedBytesMax() {
+    return config.longValue("batch.decompressed.bytes.max");
+  }
+
   public long produceTimeoutMs() {
     return config.intValue("produce.timeout.ms");
   }

@@ -1,10 +1,12 @@
 package dev.runnel.node;
 
 import dev.runnel.proto.Errors;
+import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import io.grpc.Status;
 import dev.runnel.proto.internal.TopicRecord;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -17,6 +19,12 @@ public final class TopicRules {
   public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
   public static final String RETENTION_MS = "retention.ms";
   public static final String RETENTION_BYTES = "retention.bytes";
+  public static final String COMPRESSION_TYPE = "compression.type";
+  /** compression.type: keep each batch in the codec its producer chose. */
+  static final String COMPRESSION_PRODUCER = "producer";
+  /** compression.type values other than {@code producer}, and the codec each one stores. */
+  private static final Map<String, Codec> COMPRESSION_CODECS =
+      Map.of("none", Codec.CODEC_NONE, "lz4", Codec.CODEC_LZ4, "zstd", Codec.CODEC_ZSTD);
   private static final int NAME_LENGTH_MAX = 249;
   private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
 
@@ -32,12 +40,22 @@ public final class TopicRules {
         Map.of(
             MAX_MESSAGE_BYTES, Integer.toString(messageBytesMax),
             RETENTION_MS, Long.toString(retentionMs),
-            RETENTION_BYTES, Long.toString(retentionBytes));
+            RETENTION_BYTES, Long.toString(retentionBytes),
+            COMPRESSION_TYPE, COMPRESSION_PRODUCER);
   }
 
   /** The topic's batch size limit. */
   public static int maxMessageBytes(TopicRecord topic) {
     return Integer.parseInt(topic.getConfigsOrThrow(MAX_MESSAGE_BYTES));
+  }
+
+  /**
+   * The codec the topic stores its batches in, or null when it keeps the producer's ({@code
+   * compression.type=producer}, also for topics created before the config existed).
+   */
+  public static Codec storedCodec(TopicRecord topic) {
+    String value = topic.getConfigsMap().getOrDefault(COMPRESSION_TYPE, COMPRESSION_PRODUCER);
+    return COMPRESSION_CODECS.get(value);
   }
 
   /** A topic config as a number, or {@code fallback} for topics created before it existed. */
@@ -120,9 +138,20 @@ public final class TopicRules {
       case RETENTION_MS:
       case RETENTION_BYTES:
         return Long.toString(parse(key, value, -1, Long.MAX_VALUE));
+      case COMPRESSION_TYPE:
+        return compressionType(value);
       default:
         throw unknownConfig(key);
     }
+  }
+
+  private static String compressionType(String value) {
+    String normalized = value.trim().toLowerCase(Locale.ROOT);
+    if (!normalized.equals(COMPRESSION_PRODUCER) && !COMPRESSION_CODECS.containsKey(normalized)) {
+      throw invalidConfig(
+          COMPRESSION_TYPE + " must be one of producer, none, lz4, zstd; got '" + value + "'");
+    }
+    return normalized;
   }
 
   private static long parse(String key, String value, long min, long max) {

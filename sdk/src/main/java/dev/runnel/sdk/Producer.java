@@ -2,6 +2,7 @@ package dev.runnel.sdk;
 
 import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.Acks;
+import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Header;
 import dev.runnel.proto.v1.Record;
@@ -50,6 +51,7 @@ public final class Producer implements AutoCloseable {
             connection.backoff(),
             connection.requestTimeoutMs(),
             settings.acks(),
+            settings.compression(),
             clockMs);
     this.senderThread = new Thread(sender, "runnel-producer-sender");
     senderThread.setDaemon(true);
@@ -165,7 +167,8 @@ public final class Producer implements AutoCloseable {
       int batchSizeBytes,
       long bufferMemoryBytes,
       long maxBlockMs,
-      Acks acks) {}
+      Acks acks,
+      Codec compression) {}
 
   /** Builds a {@link Producer}; every setting is checked against its bound in {@link #build}. */
   public static final class Builder extends ClientBuilder<Builder> {
@@ -176,6 +179,7 @@ public final class Producer implements AutoCloseable {
     private long bufferMemoryBytes = 32L * 1024 * 1024;
     private long maxBlockMs = 60_000;
     private Acks acks = Acks.ACKS_QUORUM;
+    private Codec compression = Codec.CODEC_NONE;
 
     private Builder() {}
 
@@ -210,6 +214,17 @@ public final class Producer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How each batch's records are compressed before they are sent: {@code CODEC_NONE}
+     * (default), {@code CODEC_LZ4} or {@code CODEC_ZSTD}. Consumers decompress transparently;
+     * {@code batchSizeBytes} and {@code bufferMemoryBytes} count uncompressed bytes, the topic's
+     * {@code max.message.bytes} the compressed batch.
+     */
+    public Builder compression(Codec compression) {
+      this.compression = compression;
+      return this;
+    }
+
     ProducerSettings settings() {
       ConfigBounds.check("lingerMs", lingerMs, 0, 60_000);
       // The node refuses requests above its max message size; 16 MiB stays well under gRPC limits.
@@ -219,8 +234,11 @@ public final class Producer implements AutoCloseable {
       if (acks == null || acks == Acks.UNRECOGNIZED) {
         throw new IllegalArgumentException("acks must be ACKS_QUORUM or ACKS_ALL");
       }
+      if (compression == null || compression == Codec.UNRECOGNIZED) {
+        throw new IllegalArgumentException("compression must be CODEC_NONE, CODEC_LZ4 or CODEC_ZSTD");
+      }
       return new ProducerSettings(
-          connection(), lingerMs, batchSizeBytes, bufferMemoryBytes, maxBlockMs, acks);
+          connection(), lingerMs, batchSizeBytes, bufferMemoryBytes, maxBlockMs, acks, compression);
     }
 
     public Producer build() {

@@ -2,6 +2,8 @@ package dev.runnel.sdk;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import dev.runnel.proto.Codecs;
+import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ProduceResponse;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
@@ -54,21 +56,29 @@ final class ProducerBatch {
     maxTimestampMs = Math.max(maxTimestampMs, record.getTimestampMs());
   }
 
-  /** The wire batch, encoded once on first use so retries resend the same bytes and CRC. */
-  RecordBatch encoded() {
+  /**
+   * The wire batch, encoded (and compressed with {@code codec}) once on first use so retries
+   * resend the same bytes and CRC. The CRC32C covers the bytes as sent: the serialized RecordSet,
+   * or the compressed one.
+   */
+  RecordBatch encoded(Codec codec) {
     if (encoded == null) {
       RecordSet set = RecordSet.newBuilder().addAllRecords(records).build();
       ByteString bytes = set.toByteString();
-      CRC32C crc = new CRC32C();
-      crc.update(bytes.asReadOnlyByteBuffer());
-      encoded =
+      RecordBatch.Builder batch =
           RecordBatch.newBuilder()
               .setRecordCount(records.size())
               .setFirstTimestampMs(firstTimestampMs)
-              .setMaxTimestampMs(maxTimestampMs)
-              .setRecords(set)
-              .setCrc32C((int) crc.getValue())
-              .build();
+              .setMaxTimestampMs(maxTimestampMs);
+      if (codec != Codec.CODEC_NONE) {
+        bytes = Codecs.compress(codec, bytes);
+        batch.setCodec(codec).setCompressedRecords(bytes);
+      } else {
+        batch.setRecords(set);
+      }
+      CRC32C crc = new CRC32C();
+      crc.update(bytes.asReadOnlyByteBuffer());
+      encoded = batch.setCrc32C((int) crc.getValue()).build();
     }
     return encoded;
   }

@@ -128,8 +128,16 @@ final class RecordAccumulator {
   /** The batch was acknowledged or failed for good: its partition may send the next one. */
   synchronized void completed(ProducerBatch batch) {
     muted.remove(batch.tp());
-    incomplete.remove(batch);
     signal();
+  }
+
+  /**
+   * The batch's futures are all complete: flush() need not wait for it any more. Separate from
+   * {@link #completed} so a flush between the two still waits for the batch's futures.
+   */
+  synchronized void forget(ProducerBatch batch) {
+    incomplete.remove(batch);
+    signal(); // a closing sender may be waiting for the last batch to go
   }
 
   /** Futures of every batch not yet acknowledged or failed: what flush() waits for. */

@@ -1,6 +1,7 @@
 package dev.runnel.sdk;
 
 import dev.runnel.proto.v1.Acks;
+import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.ProduceRequest;
@@ -28,6 +29,7 @@ final class Sender implements Runnable {
   private final RetryBackoff backoff;
   private final long requestTimeoutMs;
   private final Acks acks;
+  private final Codec compression;
   private final LongSupplier clockMs;
 
   Sender(
@@ -39,8 +41,10 @@ final class Sender implements Runnable {
       RetryBackoff backoff,
       long requestTimeoutMs,
       Acks acks,
+      Codec compression,
       LongSupplier clockMs) {
     this.acks = acks;
+    this.compression = compression;
     this.accumulator = accumulator;
     this.memory = memory;
     this.partitioner = partitioner;
@@ -88,7 +92,7 @@ final class Sender implements Runnable {
         ProduceRequest.newBuilder()
             .setTopic(batch.tp().topic())
             .setPartition(batch.tp().partition())
-            .setBatch(batch.encoded())
+            .setBatch(batch.encoded(compression))
             .setAcks(acks)
             .build();
     try {
@@ -130,6 +134,7 @@ final class Sender implements Runnable {
     } else {
       batch.fail(error);
     }
+    accumulator.forget(batch);
   }
 
   private final class ProduceObserver implements StreamObserver<ProduceResponse> {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.runnel.proto.Codecs;
 import dev.runnel.proto.v1.Codec;
+import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Header;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
@@ -15,6 +17,8 @@ import dev.runnel.proto.v1.RecordSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BatchDecoderTest {
   private static final TopicPartition TP = new TopicPartition("t", 2);
@@ -70,11 +74,58 @@ class BatchDecoderTest {
     assertArrayEquals("x".getBytes(), out.get(0).headers().get(0).value());
   }
 
-  @Test
-  void compressedBatchFailsClearly() {
-    RecordBatch compressed = batch(0, 1).toBuilder().setCodec(Codec.CODEC_LZ4).build();
+  @ParameterizedTest
+  @EnumSource(value = Codec.class, names = {"CODEC_LZ4", "CODEC_ZSTD"})
+  void compressedBatchesDecodeLikeUncompressedOnes(Codec codec) {
+    RecordBatch plain = batch(10, 5);
+    RecordBatch compressed = compressed(plain, codec);
+    List<ConsumerRecord> fromPlain = new ArrayList<>();
+    List<ConsumerRecord> fromCompressed = new ArrayList<>();
+    BatchDecoder.decode(TP, plain, 12, fromPlain);
+    BatchDecoder.decode(TP, compressed, 12, fromCompressed);
+    assertEquals(3, fromCompressed.size());
+    for (int i = 0; i < fromPlain.size(); i++) {
+      assertEquals(fromPlain.get(i).offset(), fromCompressed.get(i).offset());
+      assertArrayEquals(fromPlain.get(i).value(), fromCompressed.get(i).value());
+      assertEquals(fromPlain.get(i).timestampMs(), fromCompressed.get(i).timestampMs());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Codec.class, names = {"CODEC_LZ4", "CODEC_ZSTD"})
+  void undecompressableBatchNamesTopicPartitionAndOffset(Codec codec) {
+    RecordBatch garbage =
+        batch(42, 1).toBuilder()
+            .clearRecords()
+            .setCodec(codec)
+            .setCompressedRecords(ByteString.copyFromUtf8("definitely not compressed"))
+            .build();
     RunnelException e =
-        assertThrows(RunnelException.class, () -> BatchDecoder.decode(TP, compressed, 0, new ArrayList<>()));
-    assertTrue(e.getMessage().startsWith("compressed batches not supported by this SDK version"), e.getMessage());
+        assertThrows(RunnelException.class, () -> BatchDecoder.decode(TP, garbage, 0, new ArrayList<>()));
+    assertEquals(ErrorReason.CORRUPT_BATCH, e.reason());
+    assertTrue(
+        e.getMessage().startsWith("CORRUPT_BATCH: cannot read the batch at offset 42 of topic 't' partition 2: its "
+            + codec + " records cannot be decompressed"),
+        e.getMessage());
+  }
+
+  @Test
+  void unknownCodecAndLyingCountFailClearly() {
+    RecordBatch future = batch(7, 1).toBuilder().setCodecValue(9).build();
+    RunnelException unknown =
+        assertThrows(RunnelException.class, () -> BatchDecoder.decode(TP, future, 0, new ArrayList<>()));
+    assertTrue(unknown.getMessage().contains("offset 7 of topic 't' partition 2: its codec 9 is unknown"), unknown.getMessage());
+    RecordBatch lying = compressed(batch(0, 3), Codec.CODEC_ZSTD).toBuilder().setRecordCount(4).build();
+    RunnelException count =
+        assertThrows(RunnelException.class, () -> BatchDecoder.decode(TP, lying, 0, new ArrayList<>()));
+    assertTrue(count.getMessage().endsWith("says it holds 4 records but holds 3"), count.getMessage());
+  }
+
+  private static RecordBatch compressed(RecordBatch plain, Codec codec) {
+    return plain.toBuilder()
+        .clearRecords()
+        .setCodec(codec)
+        .setCompressedRecords(Codecs.compress(codec, plain.getRecords().toByteString()))
+        .build();
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runnel.proto.v1.Codec;
 import org.junit.jupiter.api.Test;
 
 class BuilderValidationTest {
@@ -15,6 +16,7 @@ class BuilderValidationTest {
     assertEquals(256 * 1024, s.batchSizeBytes());
     assertEquals(32L * 1024 * 1024, s.bufferMemoryBytes());
     assertEquals(20, s.connection().retries());
+    assertEquals(Codec.CODEC_NONE, s.compression());
   }
 
   @Test
@@ -25,6 +27,8 @@ class BuilderValidationTest {
     assertMessage("retries", () -> Producer.builder().retries(-1).settings());
     assertMessage("requestTimeoutMs", () -> Producer.builder().requestTimeoutMs(0).settings());
     assertMessage("bootstrap", () -> Producer.builder().bootstrap("nohostport").settings());
+    assertMessage("compression", () -> Producer.builder().compression(Codec.UNRECOGNIZED).settings());
+    assertMessage("compression", () -> Producer.builder().compression(null).settings());
   }
 
   @Test

@@ -134,6 +134,8 @@ class RecordAccumulatorTest {
     append(acc, P0, record(10), 0);
     assertEquals(2, acc.incompleteFutures().size());
     acc.completed(inFlight);
+    assertEquals(2, acc.incompleteFutures().size(), "until its futures are complete, flush waits for it");
+    acc.forget(inFlight);
     assertEquals(1, acc.incompleteFutures().size());
   }
 
@@ -146,6 +148,8 @@ class RecordAccumulatorTest {
     assertEquals(1, closing.ready().size(), "close makes lingering batches ready");
     assertFalse(closing.finished());
     acc.completed(closing.ready().get(0));
+    assertFalse(acc.drain(0).finished(), "its futures are not complete yet");
+    acc.forget(closing.ready().get(0));
     assertTrue(acc.drain(0).finished());
   }
 }

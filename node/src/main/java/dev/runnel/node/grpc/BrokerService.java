@@ -147,7 +147,10 @@ public final class BrokerService {
           BatchValidator.toCommand(
               topic.getName(),
               request.getBatch(),
-              TopicRules.maxMessageBytes(topic),
+              new BatchValidator.Limits(
+                  TopicRules.maxMessageBytes(topic),
+                  TopicRules.storedCodec(topic),
+                  node.batchDecompressedBytesMax()),
               System.currentTimeMillis());
       handle.log().checkCapacity(command.getPayload().size());
       ReplicationLevel level = replicationLevel(request.getAcks());
