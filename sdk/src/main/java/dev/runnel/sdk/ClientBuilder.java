@@ -41,8 +41,12 @@ abstract class ClientBuilder<B extends ClientBuilder<B>> {
     return self();
   }
 
-  /** For tests: how a channel to an address is opened (e.g. in-process). */
-  B channelFactory(Function<String, ManagedChannel> channelFactory) {
+  /**
+   * How a channel to a node's address ({@code host:port}) is opened; default: plaintext Netty.
+   * Supply one for TLS, interceptors, or an in-process transport in tests. The client shuts the
+   * channels down when it closes.
+   */
+  public B channelFactory(Function<String, ManagedChannel> channelFactory) {
     this.channelFactory = channelFactory;
     return self();
   }

@@ -7,6 +7,7 @@ import dev.runnel.proto.v1.NodeInfo;
 import dev.runnel.proto.v1.PartitionMetadata;
 import dev.runnel.proto.v1.TopicMetadata;
 import dev.runnel.proto.v1.ErrorReason;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.HashMap;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Cache of what a client needs to route: per topic, its partition count and the address of each
@@ -75,6 +77,25 @@ final class ClusterMetadata {
     }
   }
 
+  /**
+   * Runs a blocking call against the bootstrap node, then every other node seen so far, until one
+   * answers or fails with a non-retriable error: the bootstrap node may be the one that failed.
+   */
+  <T> T callAnyNode(Function<ManagedChannel, T> call) {
+    RunnelException lastFailure = null;
+    for (String address : candidates()) {
+      try {
+        return call.apply(channels.channel(address));
+      } catch (RuntimeException e) {
+        lastFailure = RunnelException.from(e);
+        if (!lastFailure.retriable()) {
+          throw lastFailure;
+        }
+      }
+    }
+    throw lastFailure;
+  }
+
   private List<String> candidates() {
     List<String> addresses = new ArrayList<>();
     addresses.add(bootstrapAddress);
@@ -97,25 +118,12 @@ final class ClusterMetadata {
    * node may be the one that failed.
    */
   private TopicRoute fetch(String topic) {
-    MetadataResponse response = null;
-    RunnelException lastFailure = null;
-    for (String address : candidates()) {
-      try {
-        response =
-            AdminGrpc.newBlockingStub(channels.channel(address))
-                .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
-                .metadata(MetadataRequest.newBuilder().addTopics(topic).build());
-        break;
-      } catch (RuntimeException e) {
-        lastFailure = RunnelException.from(e);
-        if (!lastFailure.retriable()) {
-          throw lastFailure;
-        }
-      }
-    }
-    if (response == null) {
-      throw lastFailure;
-    }
+    MetadataResponse response =
+        callAnyNode(
+            channel ->
+                AdminGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
+                    .metadata(MetadataRequest.newBuilder().addTopics(topic).build()));
     for (NodeInfo node : response.getNodesList()) {
       knownAddresses.add(node.getHost() + ":" + node.getPort());
     }

@@ -2,9 +2,11 @@ package dev.runnel.sdk;
 
 import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.Acks;
+import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Header;
+import dev.runnel.proto.v1.InitProducerIdRequest;
 import dev.runnel.proto.v1.Record;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -52,6 +55,7 @@ public final class Producer implements AutoCloseable {
             connection.requestTimeoutMs(),
             settings.acks(),
             settings.compression(),
+            settings.idempotence() ? idempotence(settings, metadata) : null,
             clockMs);
     this.senderThread = new Thread(sender, "runnel-producer-sender");
     senderThread.setDaemon(true);
@@ -60,6 +64,25 @@ public final class Producer implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The producer's id comes from any node, retried like every other call. */
+  private static Idempotence idempotence(ProducerSettings settings, ClusterMetadata metadata) {
+    ConnectionSettings connection = settings.connection();
+    InitProducerIdRequest request =
+        InitProducerIdRequest.newBuilder().setProducerName(settings.producerName()).build();
+    return new Idempotence(
+        settings.producerName(),
+        () ->
+            connection
+                .backoff()
+                .call(
+                    () ->
+                        metadata.callAnyNode(
+                            channel ->
+                                BrokerGrpc.newBlockingStub(channel)
+                                    .withDeadlineAfter(connection.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                                    .initProducerId(request))));
   }
 
   /**
@@ -168,11 +191,14 @@ public final class Producer implements AutoCloseable {
       long bufferMemoryBytes,
       long maxBlockMs,
       Acks acks,
-      Codec compression) {}
+      Codec compression,
+      boolean idempotence,
+      String producerName) {}
 
   /** Builds a {@link Producer}; every setting is checked against its bound in {@link #build}. */
   public static final class Builder extends ClientBuilder<Builder> {
     static final int BATCH_SIZE_BYTES_MAX = 16 * 1024 * 1024;
+    static final int PRODUCER_NAME_LENGTH_MAX = 249;
 
     private int lingerMs = 5;
     private int batchSizeBytes = 256 * 1024;
@@ -180,6 +206,8 @@ public final class Producer implements AutoCloseable {
     private long maxBlockMs = 60_000;
     private Acks acks = Acks.ACKS_QUORUM;
     private Codec compression = Codec.CODEC_NONE;
+    private boolean idempotence = true;
+    private String producerName = "";
 
     private Builder() {}
 
@@ -225,6 +253,26 @@ public final class Producer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether retries may never write a record twice (default true): the producer gets a producer
+     * id from the cluster and numbers its batches per partition, and a partition that already
+     * holds a retried batch answers with its offset instead of writing it again.
+     */
+    public Builder idempotence(boolean idempotence) {
+      this.idempotence = idempotence;
+      return this;
+    }
+
+    /**
+     * A stable name for this producer (like Kafka's transactional.id): a new instance with the
+     * same name gets the same producer id with a higher epoch, and the partitions it writes to
+     * refuse the older instance from then on ({@code PRODUCER_FENCED}). Default: none.
+     */
+    public Builder producerName(String producerName) {
+      this.producerName = producerName;
+      return this;
+    }
+
     ProducerSettings settings() {
       ConfigBounds.check("lingerMs", lingerMs, 0, 60_000);
       // The node refuses requests above its max message size; 16 MiB stays well under gRPC limits.
@@ -237,8 +285,23 @@ public final class Producer implements AutoCloseable {
       if (compression == null || compression == Codec.UNRECOGNIZED) {
         throw new IllegalArgumentException("compression must be CODEC_NONE, CODEC_LZ4 or CODEC_ZSTD");
       }
+      if (producerName == null || producerName.length() > PRODUCER_NAME_LENGTH_MAX) {
+        throw new IllegalArgumentException(
+            "producerName must be at most " + PRODUCER_NAME_LENGTH_MAX + " characters");
+      }
+      if (!producerName.isEmpty() && !idempotence) {
+        throw new IllegalArgumentException("producerName needs idempotence");
+      }
       return new ProducerSettings(
-          connection(), lingerMs, batchSizeBytes, bufferMemoryBytes, maxBlockMs, acks, compression);
+          connection(),
+          lingerMs,
+          batchSizeBytes,
+          bufferMemoryBytes,
+          maxBlockMs,
+          acks,
+          compression,
+          idempotence,
+          producerName);
     }
 
     public Producer build() {

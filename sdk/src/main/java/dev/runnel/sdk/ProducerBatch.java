@@ -29,6 +29,9 @@ final class ProducerBatch {
   private int attempts;
   private long retryAtMs;
   private RecordBatch encoded;
+  private long producerId;
+  private short producerEpoch;
+  private int baseSequence;
 
   ProducerBatch(TopicPartition tp, long createdMs) {
     this.tp = tp;
@@ -69,7 +72,10 @@ final class ProducerBatch {
           RecordBatch.newBuilder()
               .setRecordCount(records.size())
               .setFirstTimestampMs(firstTimestampMs)
-              .setMaxTimestampMs(maxTimestampMs);
+              .setMaxTimestampMs(maxTimestampMs)
+              .setProducerId(producerId)
+              .setProducerEpoch(producerEpoch)
+              .setBaseSequence(baseSequence);
       if (codec != Codec.CODEC_NONE) {
         bytes = Codecs.compress(codec, bytes);
         batch.setCodec(codec).setCompressedRecords(bytes);
@@ -100,6 +106,22 @@ final class ProducerBatch {
     for (CompletableFuture<RecordMetadata> future : futures) {
       future.completeExceptionally(error);
     }
+  }
+
+  /** Sets the idempotent producer's numbers (id 0 = none); the batch is encoded again with them. */
+  void stamp(long producerId, short producerEpoch, int baseSequence) {
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
+    this.encoded = null;
+  }
+
+  long producerId() {
+    return producerId;
+  }
+
+  short producerEpoch() {
+    return producerEpoch;
   }
 
   TopicPartition tp() {

@@ -22,7 +22,12 @@ final class RetryBackoff {
 
   /** Whether a call that failed on attempt number {@code attempts} (1-based) may be tried again. */
   boolean mayRetry(RunnelException error, int attempts) {
-    return error.retriable() && attempts <= retries;
+    return error.retriable() && hasAttemptsLeft(attempts);
+  }
+
+  /** Whether attempt number {@code attempts} (1-based) may be followed by another one. */
+  boolean hasAttemptsLeft(int attempts) {
+    return attempts <= retries;
   }
 
   /** The wait before attempt {@code attempts + 1}, after {@code attempts} failed ones. */

@@ -30,6 +30,8 @@ final class Sender implements Runnable {
   private final long requestTimeoutMs;
   private final Acks acks;
   private final Codec compression;
+  /** Null when the producer is not idempotent. */
+  private final Idempotence idempotence;
   private final LongSupplier clockMs;
 
   Sender(
@@ -42,9 +44,11 @@ final class Sender implements Runnable {
       long requestTimeoutMs,
       Acks acks,
       Codec compression,
+      Idempotence idempotence,
       LongSupplier clockMs) {
     this.acks = acks;
     this.compression = compression;
+    this.idempotence = idempotence;
     this.accumulator = accumulator;
     this.memory = memory;
     this.partitioner = partitioner;
@@ -88,6 +92,14 @@ final class Sender implements Runnable {
     if (batch.attempts() == 1) {
       partitioner.onBatchClosed(batch.tp());
     }
+    if (idempotence != null) {
+      try {
+        idempotence.stamp(batch);
+      } catch (RuntimeException e) {
+        onFailure(batch, e);
+        return;
+      }
+    }
     ProduceRequest request =
         ProduceRequest.newBuilder()
             .setTopic(batch.tp().topic())
@@ -107,6 +119,12 @@ final class Sender implements Runnable {
   private void onFailure(ProducerBatch batch, Throwable t) {
     RunnelException error = RunnelException.from(t);
     metadata.invalidateOn(error, batch.tp().topic());
+    if (idempotence != null && restartedAfterGap(batch, error)) {
+      return;
+    }
+    if (error.reason() == ErrorReason.PRODUCER_FENCED && idempotence != null) {
+      idempotence.fence(error);
+    }
     if (backoff.mayRetry(error, batch.attempts())) {
       long waitMs = backoff.backoffMs(batch.attempts());
       LOG.debug("produce to {} failed (attempt {}), retrying in {} ms: {}",
@@ -123,6 +141,24 @@ final class Sender implements Runnable {
                 + error.getMessage(),
             error);
     finish(batch, null, finalError);
+  }
+
+  /**
+   * OUT_OF_ORDER_SEQUENCE: a batch before this one failed for good and this one was not written.
+   * Send it again under a new epoch, right away, as long as it has attempts left.
+   */
+  private boolean restartedAfterGap(ProducerBatch batch, RunnelException error) {
+    if (error.reason() != ErrorReason.OUT_OF_ORDER_SEQUENCE || !backoff.hasAttemptsLeft(batch.attempts())) {
+      return false;
+    }
+    try {
+      idempotence.restartSequences(batch);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    LOG.debug("produce to {}: sequence gap, resending under a new epoch", batch.tp());
+    accumulator.reenqueue(batch, clockMs.getAsLong());
+    return true;
   }
 
   private void finish(ProducerBatch batch, ProduceResponse response, RunnelException error) {

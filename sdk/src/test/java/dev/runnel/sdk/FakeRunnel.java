@@ -17,6 +17,8 @@ import dev.runnel.proto.v1.FetchOffsetsRequest;
 import dev.runnel.proto.v1.FetchOffsetsResponse;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.InitProducerIdRequest;
+import dev.runnel.proto.v1.InitProducerIdResponse;
 import dev.runnel.proto.v1.ListOffsetsRequest;
 import dev.runnel.proto.v1.ListOffsetsResponse;
 import dev.runnel.proto.v1.ListTopicsRequest;
@@ -64,6 +66,7 @@ final class FakeRunnel implements AutoCloseable {
   private final Map<String, List<List<RecordBatch>>> logs = new HashMap<>();
   private final Map<String, Long> committed = new HashMap<>();
   private final AtomicInteger produceCalls = new AtomicInteger();
+  private final AtomicInteger producerIds = new AtomicInteger();
   private volatile int produceFailuresLeft;
   private volatile Status produceFailure = Status.UNAVAILABLE;
 
@@ -149,6 +152,13 @@ final class FakeRunnel implements AutoCloseable {
   }
 
   private final class BrokerService extends BrokerGrpc.BrokerImplBase {
+    @Override
+    public void initProducerId(
+        InitProducerIdRequest request, StreamObserver<InitProducerIdResponse> response) {
+      response.onNext(InitProducerIdResponse.newBuilder().setProducerId(producerIds.incrementAndGet()).build());
+      response.onCompleted();
+    }
+
     @Override
     public void produce(ProduceRequest request, StreamObserver<ProduceResponse> response) {
       produceCalls.incrementAndGet();

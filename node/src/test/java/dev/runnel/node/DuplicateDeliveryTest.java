@@ -1,0 +1,168 @@
+package dev.runnel.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.Record;
+import dev.runnel.proto.v1.RecordBatch;
+import dev.runnel.sdk.Admin;
+import dev.runnel.sdk.Producer;
+import dev.runnel.sdk.ProducerRecord;
+import dev.runnel.sdk.RecordMetadata;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The network loses produce answers and delivers produce requests twice; the idempotent producer
+ * retries, and every record is stored exactly once, in send order.
+ */
+class DuplicateDeliveryTest {
+  private static final String TOPIC = "lossy";
+  private static final int PARTITIONS = 3;
+  private static final int RECORDS = 2_000;
+
+  @TempDir Path dataDir;
+
+  @Test
+  void lostAnswersAndRepeatedRequestsStoreEachRecordOnce() throws Exception {
+    RunnelNode node = TestNodes.start(dataDir);
+    LossyTransport transport = new LossyTransport();
+    try (Admin admin = Admin.create("127.0.0.1:" + node.grpcPort())) {
+      admin.createTopic(TOPIC, PARTITIONS, 1, Map.of());
+      Map<Integer, List<String>> acked = new HashMap<>();
+      try (Producer producer =
+          Producer.builder()
+              .bootstrap("127.0.0.1:" + node.grpcPort())
+              .channelFactory(transport::channel)
+              .lingerMs(1)
+              .retryBackoffMs(1)
+              .build()) {
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+          sends.add(producer.send(ProducerRecord.of(TOPIC, ("k" + i % 7).getBytes(StandardCharsets.UTF_8),
+              ("v" + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        producer.flush();
+        for (int i = 0; i < RECORDS; i++) {
+          acked.computeIfAbsent(sends.get(i).join().partition(), p -> new ArrayList<>()).add("v" + i);
+        }
+      }
+      assertTrue(transport.lostAnswers.get() > 0 && transport.repeats.get() > 0,
+          "the transport did lose answers (" + transport.lostAnswers + ") and repeat requests (" + transport.repeats + ")");
+      for (int p = 0; p < PARTITIONS; p++) {
+        assertEquals(acked.getOrDefault(p, List.of()), stored(node, p), "partition " + p);
+      }
+    } finally {
+      transport.close();
+      node.close();
+    }
+  }
+
+  private static List<String> stored(RunnelNode node, int partition) {
+    ManagedChannel channel = TestNodes.channel(node);
+    try {
+      List<String> values = new ArrayList<>();
+      long offset = 0;
+      while (true) {
+        FetchResponse response = BrokerGrpc.newBlockingStub(channel)
+            .fetch(FetchRequest.newBuilder().setTopic(TOPIC).setPartition(partition).setOffset(offset).build());
+        if (response.getBatchesCount() == 0) {
+          return values;
+        }
+        for (RecordBatch batch : response.getBatchesList()) {
+          for (Record record : batch.getRecords().getRecordsList()) {
+            values.add(record.getValue().toStringUtf8());
+          }
+          offset = batch.getBaseOffset() + batch.getRecordCount();
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Every 3rd produce loses its answer; every 4th is also sent a second time, as a network might. */
+  private static final class LossyTransport implements ClientInterceptor, AutoCloseable {
+    final AtomicInteger produces = new AtomicInteger();
+    final AtomicInteger lostAnswers = new AtomicInteger();
+    final AtomicInteger repeats = new AtomicInteger();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    synchronized ManagedChannel channel(String address) {
+      int colon = address.lastIndexOf(':');
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
+              .usePlaintext()
+              .intercept(this)
+              .build();
+      channels.add(channel);
+      return channel;
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      if (!method.getFullMethodName().equals(BrokerGrpc.getProduceMethod().getFullMethodName())) {
+        return next.newCall(method, options);
+      }
+      int n = produces.incrementAndGet();
+      return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          if (n % 3 != 0) {
+            super.start(listener, headers);
+            return;
+          }
+          super.start(new SimpleForwardingClientCallListener<>(listener) {
+            @Override
+            public void onMessage(R message) {
+              // the answer is lost on the way back
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              lostAnswers.incrementAndGet();
+              super.onClose(Status.UNAVAILABLE.withDescription("answer lost by the test transport"), trailers);
+            }
+          }, headers);
+        }
+
+        @Override
+        public void sendMessage(Q message) {
+          if (n % 4 == 0) {
+            repeats.incrementAndGet();
+            ClientCalls.futureUnaryCall(next.newCall(method, options), message);
+          }
+          super.sendMessage(message);
+        }
+      };
+    }
+
+    @Override
+    public synchronized void close() {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+}
