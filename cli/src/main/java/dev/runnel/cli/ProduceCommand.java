@@ -52,9 +52,11 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--acks",
       defaultValue = "quorum",
-      paramLabel = "quorum|all",
+      paramLabel = "quorum|all|leader|none",
       converter = AcksConverter.class,
-      description = "Acknowledge after a majority of replicas (quorum, default) or all of them.")
+      description =
+          "Acknowledge after a majority of replicas (quorum, default), all of them, the leader"
+              + " only (before replication), or not at all (none).")
   Acks acks;
 
   @Option(

@@ -73,9 +73,9 @@ public final class ProducePerf implements Callable<Integer> {
   @Option(
       names = "--acks",
       defaultValue = "quorum",
-      paramLabel = "quorum|all",
+      paramLabel = "quorum|all|leader|none",
       converter = AcksConverter.class,
-      description = "quorum (majority of replicas, default) or all.")
+      description = "quorum (majority of replicas, default), all, leader or none.")
   Acks acks;
 
   @Option(

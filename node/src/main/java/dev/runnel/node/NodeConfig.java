@@ -64,6 +64,12 @@ public final class NodeConfig {
         new String[] {"300000", "how often partition leaders apply retention"});
     k.put("topic.partitions.max", new String[] {"512", "most partitions one topic may have"});
     k.put("produce.timeout.ms", new String[] {"30000", "how long a produce waits for its commit"});
+    k.put(
+        "produce.pending.bytes.max.per.partition",
+        new String[] {"33554432", "batch bytes of one partition accepted but not committed yet"});
+    k.put(
+        "produce.pending.bytes.max",
+        new String[] {"268435456", "batch bytes of all partitions accepted but not committed yet"});
     k.put("fetch.max.bytes", new String[] {"67108864", "upper bound of one fetch/stream message"});
     k.put("fetch.max.wait.ms", new String[] {"30000", "upper bound of a fetch long poll"});
     k.put("subscribe.streams.max", new String[] {"1024", "most concurrent Subscribe streams"});
@@ -134,6 +140,8 @@ public final class NodeConfig {
     longIn("log.retention.check.interval.ms", 100, 86_400_000);
     intIn("topic.partitions.max", 1, 100_000);
     intIn("produce.timeout.ms", 100, 600_000);
+    longIn("produce.pending.bytes.max.per.partition", 1024, 1L << 40);
+    longIn("produce.pending.bytes.max", 1024, 1L << 40);
     intIn("fetch.max.bytes", 1024, 256 << 20);
     intIn("fetch.max.wait.ms", 0, 600_000);
     intIn("subscribe.streams.max", 1, 1_000_000);

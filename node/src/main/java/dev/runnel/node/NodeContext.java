@@ -28,6 +28,7 @@ public final class NodeContext {
   private final Subscriptions subscriptions;
   private final ExecutorService readExecutor;
   private final Forwarder forwarder;
+  private final ProduceBudget produceBudget;
   private volatile int grpcPort;
 
   NodeContext(
@@ -51,11 +52,20 @@ public final class NodeContext {
             config.longValue("log.retention.bytes"));
     this.subscriptions =
         new Subscriptions(config.intValue("subscribe.streams.max"), readExecutor, metrics);
+    this.produceBudget =
+        new ProduceBudget(
+            config.longValue("produce.pending.bytes.max.per.partition"),
+            config.longValue("produce.pending.bytes.max"));
     this.forwarder =
         new Forwarder(
             nodeId(),
             id -> directory.metadata().nodes().get(id),
             2 * config.intValue("fetch.max.bytes"));
+  }
+
+  /** Bounds the batch bytes waiting for their commit (backpressure for producers). */
+  public ProduceBudget produceBudget() {
+    return produceBudget;
   }
 
   /** Sends calls this node cannot serve to the node that can. */

@@ -5,6 +5,7 @@ import dev.runnel.storage.PartitionLog;
 import dev.runnel.storage.StoredBatch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.protocol.RaftGroupId;
 
@@ -20,6 +21,7 @@ public final class PartitionHandle {
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile boolean closed;
   private final Consumer<CorruptBatchException> onCorrupt;
+  private final AtomicLong pendingProduceBytes = new AtomicLong();
 
   PartitionHandle(
       String topic,
@@ -49,6 +51,11 @@ public final class PartitionHandle {
 
   public PartitionLog log() {
     return log;
+  }
+
+  /** Bytes of batches accepted for this partition and not yet committed (see ProduceBudget). */
+  public AtomicLong pendingProduceBytes() {
+    return pendingProduceBytes;
   }
 
   /**

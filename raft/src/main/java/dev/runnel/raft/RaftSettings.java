@@ -84,6 +84,11 @@ public record RaftSettings(
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(writeBufferBytes * 2, 8 << 20)));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1 << 20));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentBytesMax));
+    // Ratis keeps log entries (whole batches) in heap: the open segment and up to this many
+    // closed ones, per group. Its defaults (6 segments, 200 MB) per group would let a few busy
+    // partitions exhaust the heap; the data is in LMDB anyway once applied.
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2 * segmentBytesMax));
     // Bounded Raft logs: snapshot every N entries, then purge the log up to the snapshot, even
     // past a replica that is down, so disk use follows the retained data. A replica whose
     // entries were purged is only notified (no snapshot files are shipped: a partition's data is

@@ -206,7 +206,8 @@ public final class Producer implements AutoCloseable {
     private long maxBlockMs = 60_000;
     private Acks acks = Acks.ACKS_QUORUM;
     private Codec compression = Codec.CODEC_NONE;
-    private boolean idempotence = true;
+    /** Null: on with the acks that report the commit (QUORUM, ALL), off with LEADER and NONE. */
+    private Boolean idempotence;
     private String producerName = "";
 
     private Builder() {}
@@ -236,7 +237,11 @@ public final class Producer implements AutoCloseable {
       return this;
     }
 
-    /** When a send counts as done: a majority of replicas (default) or all of them. */
+    /**
+     * When a send counts as done: {@code ACKS_QUORUM} (default: a majority of replicas has it),
+     * {@code ACKS_ALL} (every replica), {@code ACKS_LEADER} (the leader accepted it, before
+     * replication; offsets are reported as -1) or {@code ACKS_NONE} (fire and forget).
+     */
     public Builder acks(Acks acks) {
       this.acks = acks;
       return this;
@@ -254,9 +259,10 @@ public final class Producer implements AutoCloseable {
     }
 
     /**
-     * Whether retries may never write a record twice (default true): the producer gets a producer
-     * id from the cluster and numbers its batches per partition, and a partition that already
-     * holds a retried batch answers with its offset instead of writing it again.
+     * Whether retries may never write a record twice (default: on with {@code ACKS_QUORUM} and
+     * {@code ACKS_ALL}): the producer gets a producer id from the cluster and numbers its batches
+     * per partition, and a partition that already holds a retried batch answers with its offset
+     * instead of writing it again. Needs an acks mode that reports the commit.
      */
     public Builder idempotence(boolean idempotence) {
       this.idempotence = idempotence;
@@ -280,7 +286,7 @@ public final class Producer implements AutoCloseable {
       ConfigBounds.check("bufferMemoryBytes", bufferMemoryBytes, batchSizeBytes, 1L << 40);
       ConfigBounds.check("maxBlockMs", maxBlockMs, 0, 3_600_000);
       if (acks == null || acks == Acks.UNRECOGNIZED) {
-        throw new IllegalArgumentException("acks must be ACKS_QUORUM or ACKS_ALL");
+        throw new IllegalArgumentException("acks must be ACKS_QUORUM, ACKS_ALL, ACKS_LEADER or ACKS_NONE");
       }
       if (compression == null || compression == Codec.UNRECOGNIZED) {
         throw new IllegalArgumentException("compression must be CODEC_NONE, CODEC_LZ4 or CODEC_ZSTD");
@@ -289,7 +295,14 @@ public final class Producer implements AutoCloseable {
         throw new IllegalArgumentException(
             "producerName must be at most " + PRODUCER_NAME_LENGTH_MAX + " characters");
       }
-      if (!producerName.isEmpty() && !idempotence) {
+      boolean commitAcked = acks == Acks.ACKS_QUORUM || acks == Acks.ACKS_ALL;
+      if (Boolean.TRUE.equals(idempotence) && !commitAcked) {
+        throw new IllegalArgumentException(
+            "idempotence needs acks ACKS_QUORUM or ACKS_ALL (with " + acks
+                + " the producer never learns whether a batch was written)");
+      }
+      boolean idempotent = idempotence == null ? commitAcked : idempotence;
+      if (!producerName.isEmpty() && !idempotent) {
         throw new IllegalArgumentException("producerName needs idempotence");
       }
       return new ProducerSettings(
@@ -300,7 +313,7 @@ public final class Producer implements AutoCloseable {
           maxBlockMs,
           acks,
           compression,
-          idempotence,
+          idempotent,
           producerName);
     }
 

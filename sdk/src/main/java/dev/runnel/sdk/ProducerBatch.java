@@ -97,7 +97,8 @@ final class ProducerBatch {
               new RecordMetadata(
                   tp.topic(),
                   tp.partition(),
-                  response.getBaseOffset() + i,
+                  // -1: acknowledged before the commit assigned offsets (ACKS_LEADER, ACKS_NONE)
+                  response.getBaseOffset() < 0 ? -1 : response.getBaseOffset() + i,
                   timestampMs == 0 ? response.getLogAppendTimeMs() : timestampMs));
     }
   }

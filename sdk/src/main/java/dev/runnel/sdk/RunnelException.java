@@ -54,7 +54,8 @@ public final class RunnelException extends RuntimeException {
         || code == Status.Code.DEADLINE_EXCEEDED
         || reason == ErrorReason.NOT_LEADER
         || reason == ErrorReason.NODE_UNAVAILABLE
-        || reason == ErrorReason.REQUEST_TIMED_OUT;
+        || reason == ErrorReason.REQUEST_TIMED_OUT
+        || reason == ErrorReason.BUSY;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.runnel.node.BatchValidator;
 import dev.runnel.node.NodeContext;
 import dev.runnel.node.PartitionDirectory;
 import dev.runnel.node.PartitionHandle;
+import dev.runnel.node.ProduceBudget;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
 import dev.runnel.proto.internal.AppendBatchCommand;
@@ -37,6 +38,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
+import org.apache.ratis.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Broker service (Produce, Fetch, Subscribe). It is bound with node-internal "opaque" views of
@@ -44,6 +48,7 @@ import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
  * decoded per record. Clients see the public schema (reflection serves it).
  */
 public final class BrokerService {
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerService.class);
   private static final int FETCH_BYTES_DEFAULT = 1 << 20;
   private static final int PRODUCER_NAME_LENGTH_MAX = 249;
 
@@ -120,8 +125,9 @@ public final class BrokerService {
             });
   }
 
-  void produce(OpaqueProduceRequest request, StreamObserver<ProduceResponse> response) {
+  void produce(OpaqueProduceRequest request, StreamObserver<ProduceResponse> caller) {
     Timer.Context timer = node.metrics().produceRequests.time();
+    StreamObserver<ProduceResponse> response = caller;
     try {
       TopicRecord topic = node.directory().topic(request.getTopic());
       int partition =
@@ -129,6 +135,10 @@ public final class BrokerService {
               ? request.getPartition()
               : BatchValidator.choosePartition(
                   request.getBatch(), topic.getPartitions(), roundRobin.getAndIncrement());
+      if (request.getAcks() == Acks.ACKS_NONE) {
+        answer(caller, partition, -1, 0, false);
+        response = new Unanswered(node);
+      }
       PartitionDirectory.Route route = node.directory().route(request.getTopic(), partition);
       PartitionHandle handle = route.local();
       int leader = handle == null ? route.preferredLeader() : node.leaderIdOf(handle);
@@ -154,44 +164,35 @@ public final class BrokerService {
               System.currentTimeMillis());
       handle.log().checkCapacity(command.getPayload().size());
       ReplicationLevel level = replicationLevel(request.getAcks());
+      ProduceBudget.Permit permit =
+          node.produceBudget()
+              .acquire(handle.pendingProduceBytes(), command.getPayload().size(), handle.toString());
       Timer.Context commit = node.metrics().raftCommit.time();
-      node.raft()
-          .submit(
-              handle.groupId(),
-              RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()),
-              level)
+      CompletableFuture<Message> committed;
+      try {
+        committed =
+            node.raft()
+                .submit(
+                    handle.groupId(),
+                    RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()),
+                    level);
+      } catch (RuntimeException e) {
+        permit.release();
+        throw e;
+      }
+      boolean answered = request.getAcks() == Acks.ACKS_LEADER;
+      if (answered) {
+        answer(response, partition, -1, command.getAppendTimeMs(), false);
+      }
+      StreamObserver<ProduceResponse> afterCommit = answered ? new Unanswered(node) : response;
+      committed
           .orTimeout(node.produceTimeoutMs(), TimeUnit.MILLISECONDS)
           .whenComplete(
               (reply, failure) -> {
+                permit.release();
                 commit.stop();
                 timer.stop();
-                if (failure != null) {
-                  node.metrics().produceErrors.mark();
-                  response.onError(GrpcErrors.toStatus(failure));
-                  return;
-                }
-                AppendResult result;
-                try {
-                  result = AppendResult.parseFrom(RaftMessages.bytes(reply));
-                } catch (IOException e) {
-                  response.onError(GrpcErrors.toStatus(new IllegalStateException("bad reply", e)));
-                  return;
-                }
-                if (!result.getDuplicate()) {
-                  int bytes = command.getPayload().size();
-                  node.metrics().bytesIn.mark(bytes);
-                  node.metrics().recordsIn.mark(command.getRecordCount());
-                  node.metrics().topicBytesIn(topic.getName()).inc(bytes);
-                  node.metrics().topicRecordsIn(topic.getName()).inc(command.getRecordCount());
-                }
-                response.onNext(
-                    ProduceResponse.newBuilder()
-                        .setPartition(handle.partition())
-                        .setBaseOffset(result.getBaseOffset())
-                        .setLogAppendTimeMs(result.getLogAppendTimeMs())
-                        .setDuplicate(result.getDuplicate())
-                        .build());
-                response.onCompleted();
+                onCommitted(topic, command, handle.partition(), reply, failure, afterCommit);
               });
     } catch (RuntimeException e) {
       timer.stop();
@@ -200,9 +201,80 @@ public final class BrokerService {
     }
   }
 
+  private void onCommitted(
+      TopicRecord topic,
+      AppendBatchCommand command,
+      int partition,
+      Message reply,
+      Throwable failure,
+      StreamObserver<ProduceResponse> response) {
+    if (failure != null) {
+      node.metrics().produceErrors.mark();
+      response.onError(GrpcErrors.toStatus(failure));
+      return;
+    }
+    AppendResult result;
+    try {
+      result = AppendResult.parseFrom(RaftMessages.bytes(reply));
+    } catch (IOException e) {
+      response.onError(GrpcErrors.toStatus(new IllegalStateException("bad reply", e)));
+      return;
+    }
+    if (!result.getDuplicate()) {
+      int bytes = command.getPayload().size();
+      node.metrics().bytesIn.mark(bytes);
+      node.metrics().recordsIn.mark(command.getRecordCount());
+      node.metrics().topicBytesIn(topic.getName()).inc(bytes);
+      node.metrics().topicRecordsIn(topic.getName()).inc(command.getRecordCount());
+    }
+    answer(
+        response, partition, result.getBaseOffset(), result.getLogAppendTimeMs(), result.getDuplicate());
+  }
+
+  private static void answer(
+      StreamObserver<ProduceResponse> response,
+      int partition,
+      long baseOffset,
+      long appendTimeMs,
+      boolean duplicate) {
+    response.onNext(
+        ProduceResponse.newBuilder()
+            .setPartition(partition)
+            .setBaseOffset(baseOffset)
+            .setLogAppendTimeMs(appendTimeMs)
+            .setDuplicate(duplicate)
+            .build());
+    response.onCompleted();
+  }
+
+  /**
+   * Where the outcome of a produce goes once its caller has been answered early (ACKS_LEADER,
+   * ACKS_NONE): failures are counted and logged, nothing is sent.
+   */
+  private static final class Unanswered implements StreamObserver<ProduceResponse> {
+    private final NodeContext node;
+
+    Unanswered(NodeContext node) {
+      this.node = node;
+    }
+
+    @Override
+    public void onNext(ProduceResponse value) {}
+
+    @Override
+    public void onError(Throwable t) {
+      LOG.debug("produce answered early failed later: {}", t.getMessage());
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+
   private static ReplicationLevel replicationLevel(Acks acks) {
     switch (acks) {
       case ACKS_QUORUM:
+      case ACKS_LEADER:
+      case ACKS_NONE:
         return ReplicationLevel.MAJORITY;
       case ACKS_ALL:
         return ReplicationLevel.ALL;
