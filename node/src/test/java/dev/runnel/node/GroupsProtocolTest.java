@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.Assignment;
+import dev.runnel.proto.v1.CommitOffsetsRequest;
+import dev.runnel.proto.v1.CommittedOffset;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.DescribeGroupRequest;
 import dev.runnel.proto.v1.DescribeGroupResponse;
@@ -15,6 +17,7 @@ import dev.runnel.proto.v1.GroupsGrpc;
 import dev.runnel.proto.v1.JoinGroup;
 import dev.runnel.proto.v1.JoinResponse;
 import dev.runnel.proto.v1.ListGroupsRequest;
+import dev.runnel.proto.v1.OffsetsGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -77,6 +80,9 @@ class GroupsProtocolTest {
         assertEquals(0, nothingYet.getPartitionsCount(), "the partitions are still a's");
         Assignment shrunk = a.next().getAssignment();
         assertEquals(2, shrunk.getPartitionsCount());
+        // While a has not acknowledged, it still owns what it gives up: it may commit it.
+        var given = first.getPartitionsList().stream().filter(tp -> !shrunk.getPartitionsList().contains(tp)).findFirst().orElseThrow();
+        commit("raw", memberIdOf(joined), shrunk.getGeneration(), given.getTopic(), given.getPartition(), 1);
         assertEquals(
             GroupState.GROUP_STATE_RECONCILING,
             describe("raw").getState());
@@ -85,6 +91,12 @@ class GroupsProtocolTest {
         assertEquals(2, grown.getPartitionsCount());
         b.ack(grown.getGeneration());
         await().atMost(Duration.ofSeconds(5)).until(() -> describe("raw").getState() == GroupState.GROUP_STATE_STABLE);
+        StatusRuntimeException fenced =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                StatusRuntimeException.class,
+                () -> commit("raw", memberIdOf(joined), shrunk.getGeneration(), given.getTopic(), given.getPartition(), 2));
+        assertEquals(Status.Code.FAILED_PRECONDITION, fenced.getStatus().getCode());
+        assertTrue(fenced.getStatus().getDescription().startsWith("FENCED_MEMBER"), fenced.getStatus().getDescription());
       }
     }
   }
@@ -116,6 +128,30 @@ class GroupsProtocolTest {
   }
 
   @Test
+  void simpleCommitsAreRefusedWhileTheGroupHasMembersAndAcceptedOnceItIsEmpty() throws Exception {
+    createTopic("raw-simple", 1);
+    try (RawGroupMember a = new RawGroupMember(channel, join("simple", "raw-simple", 5_000))) {
+      String memberId = memberIdOf(a.next());
+      Assignment assignment = a.next().getAssignment();
+      StatusRuntimeException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              StatusRuntimeException.class, () -> commit("simple", "", 0, "raw-simple", 0, 5));
+      assertTrue(refused.getStatus().getDescription().startsWith("UNKNOWN_MEMBER"), refused.getStatus().getDescription());
+      StatusRuntimeException unknown =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              StatusRuntimeException.class, () -> commit("simple", "not-a-member", 1, "raw-simple", 0, 5));
+      assertTrue(unknown.getStatus().getDescription().startsWith("UNKNOWN_MEMBER"));
+      commit("simple", memberId, assignment.getGeneration(), "raw-simple", 0, 7);
+      a.leave();
+      await().atMost(Duration.ofSeconds(5)).until(() -> a.completed);
+    }
+    commit("simple", "", 0, "raw-simple", 0, 9);
+    DescribeGroupResponse empty = describe("simple");
+    assertEquals(GroupState.GROUP_STATE_EMPTY, empty.getState());
+    assertEquals(9, empty.getPartitions(0).getCommittedOffset());
+  }
+
+  @Test
   void badFirstMessagesAndUnknownGroupsGetClearErrors() throws Exception {
     try (RawGroupMember bad = new RawGroupMember(channel, JoinGroup.newBuilder().setGroup("").addTopics("t").build())) {
       await().atMost(Duration.ofSeconds(5)).until(() -> bad.error != null);
@@ -134,5 +170,16 @@ class GroupsProtocolTest {
 
   private static DescribeGroupResponse describe(String group) {
     return GroupsGrpc.newBlockingStub(channel).describeGroup(DescribeGroupRequest.newBuilder().setGroup(group).build());
+  }
+
+  private static void commit(String group, String memberId, long generation, String topic, int partition, long offset) {
+    OffsetsGrpc.newBlockingStub(channel)
+        .commitOffsets(
+            CommitOffsetsRequest.newBuilder()
+                .setGroup(group)
+                .setMemberId(memberId)
+                .setGeneration(generation)
+                .addOffsets(CommittedOffset.newBuilder().setTopic(topic).setPartition(partition).setOffset(offset))
+                .build());
   }
 }
