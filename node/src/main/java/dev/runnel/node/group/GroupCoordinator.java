@@ -78,7 +78,7 @@ public final class GroupCoordinator {
       // A newer instance wins over an old one that may still be running (a zombie must not
       // commit): the old one is told it was replaced.
       if (old.sink != null) {
-        old.sink.close(GroupErrors.removed(group.groupId, old.memberId, "replaced by a new instance of static member '" + spec.staticMemberId() + "'"));
+        old.sink.close(GroupErrors.replaced(group.groupId, old.memberId, spec.staticMemberId()));
       }
       group.replaceStatic(old, member, partitionCounts, nowMs);
     }

@@ -42,12 +42,25 @@ public final class GroupErrors {
             Errors.GENERATION, Long.toString(generation)));
   }
 
-  /** The member was removed by the coordinator; the stream ends with this. */
+  /** The member missed a deadline and was removed; the stream ends with this. It may rejoin. */
   public static RunnelError removed(String group, String memberId, String why) {
+    return new RunnelError(
+        ErrorReason.UNKNOWN_MEMBER,
+        Status.Code.FAILED_PRECONDITION,
+        "member '" + memberId + "' was removed from group '" + group + "': " + why + "; rejoin the group",
+        Map.of(Errors.GROUP, group, Errors.MEMBER_ID, memberId));
+  }
+
+  /**
+   * A newer instance with the same static member id took this member's place; the old one must
+   * stop (rejoining would fence the new one in turn).
+   */
+  public static RunnelError replaced(String group, String memberId, String staticMemberId) {
     return new RunnelError(
         ErrorReason.FENCED_MEMBER,
         Status.Code.FAILED_PRECONDITION,
-        "member '" + memberId + "' was removed from group '" + group + "': " + why,
+        "member '" + memberId + "' of group '" + group + "' was replaced by a newer instance of static member '"
+            + staticMemberId + "'",
         Map.of(Errors.GROUP, group, Errors.MEMBER_ID, memberId));
   }
 
