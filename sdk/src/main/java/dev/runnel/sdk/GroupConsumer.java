@@ -60,6 +60,8 @@ public final class GroupConsumer implements AutoCloseable {
   private String nextAddress;
   /** An event awaitEvent took off the queue, handled first by the next handleEvents. */
   private GroupMembership.Event pendingEvent;
+  /** Set when the membership ended for good (e.g. replaced by a newer static instance). */
+  private RunnelException fatal;
   private long nextAutoCommitMs;
   private boolean closed;
 
@@ -138,6 +140,9 @@ public final class GroupConsumer implements AutoCloseable {
     ensureOpen();
     if (membership == null) {
       throw new IllegalStateException("call subscribe() first");
+    }
+    if (fatal != null) {
+      throw fatal;
     }
     long deadlineMs = clockMs.getAsLong() + Math.max(0, timeout.toMillis());
     while (true) {
@@ -303,12 +308,13 @@ public final class GroupConsumer implements AutoCloseable {
       error = RunnelException.local(
           ErrorReason.UNKNOWN_MEMBER, io.grpc.Status.Code.FAILED_PRECONDITION, "the coordinator ended the stream");
     }
-    boolean fatal =
+    boolean stop =
         error.reason() == ErrorReason.FENCED_MEMBER
             || error.reason() == ErrorReason.INVALID_REQUEST
             || error.reason() == ErrorReason.GROUP_LIMIT_REACHED;
-    if (fatal) {
+    if (stop) {
       membership.close();
+      this.fatal = error;
       throw error;
     }
     String coordinator = error.metadata().getOrDefault(Errors.COORDINATOR_ADDRESS, "");
