@@ -2,6 +2,7 @@ package dev.runnel.cli;
 
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Consumer;
+import dev.runnel.sdk.GroupConsumer;
 import dev.runnel.sdk.Producer;
 import picocli.CommandLine.Option;
 
@@ -31,5 +32,9 @@ final class ClientOptions {
 
   Consumer.Builder consumer() {
     return Consumer.builder().bootstrap(bootstrap).requestTimeoutMs(requestTimeoutMs);
+  }
+
+  GroupConsumer.Builder groupConsumer() {
+    return GroupConsumer.builder().bootstrap(bootstrap).requestTimeoutMs(requestTimeoutMs).clientId("runnel-cli");
   }
 }

@@ -1,13 +1,16 @@
 package dev.runnel.cli;
 
+import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
+import dev.runnel.sdk.GroupConsumer;
 import dev.runnel.sdk.TopicPartition;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +21,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * Prints records of a topic, one per line. Runs until Ctrl-C unless {@code --max-messages} or
- * {@code --timeout-ms} bounds it. With {@code --group} it commits, after each poll, the offsets
- * of exactly the records it printed, so the next run with that group continues after them.
+ * {@code --timeout-ms} bounds it. With {@code --group} it joins the consumer group (the group's
+ * coordinator assigns it partitions, shared with the group's other members) and commits, after
+ * each poll, the offsets of exactly the records it printed, so the next run with that group
+ * continues after them. With {@code --group} and {@code --partition} it reads that partition
+ * itself and commits without joining (refused while the group has members).
  */
 @Command(
     name = "consume",
@@ -46,7 +52,10 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--offset", paramLabel = "O", description = "Start at offset O (needs --partition).")
   Long offset;
 
-  @Option(names = "--group", paramLabel = "G", description = "Consumer group: start at and commit its offsets.")
+  @Option(
+      names = "--group",
+      paramLabel = "G",
+      description = "Join consumer group G: share the partitions with its other members, start at and commit its offsets.")
   String group;
 
   @Option(names = "--max-messages", paramLabel = "N", description = "Exit after printing N records.")
@@ -65,6 +74,9 @@ final class ConsumeCommand implements Callable<Integer> {
   public Integer call() {
     validate();
     RecordPrinter printer = new RecordPrinter(spec.commandLine().getOut(), printOffset, printKey);
+    if (group != null && partition == null) {
+      return consumeAsGroupMember(printer);
+    }
     Consumer.Builder builder =
         client.consumer().autoOffsetReset(fromBeginning ? Consumer.OffsetReset.EARLIEST : Consumer.OffsetReset.LATEST);
     if (group != null) {
@@ -72,7 +84,26 @@ final class ConsumeCommand implements Callable<Integer> {
     }
     try (Consumer consumer = builder.build()) {
       assign(consumer);
-      printUntilDone(consumer, printer);
+      printUntilDone(consumer::poll, group == null ? null : consumer::commitSync, printer);
+    }
+    return 0;
+  }
+
+  private int consumeAsGroupMember(RecordPrinter printer) {
+    try (Admin admin = client.admin()) {
+      // A group waits for a missing topic to be created; on the command line a typo should not.
+      admin.describeTopic(topic);
+    }
+    try (GroupConsumer consumer =
+        client
+            .groupConsumer()
+            .groupId(group)
+            // Commits below cover exactly the records printed (--max-messages may stop mid-poll).
+            .autoCommit(false)
+            .autoOffsetReset(fromBeginning ? Consumer.OffsetReset.EARLIEST : Consumer.OffsetReset.LATEST)
+            .build()) {
+      consumer.subscribe(List.of(topic));
+      printUntilDone(consumer::poll, consumer::commitSync, printer);
     }
     return 0;
   }
@@ -108,7 +139,11 @@ final class ConsumeCommand implements Callable<Integer> {
     }
   }
 
-  private void printUntilDone(Consumer consumer, RecordPrinter printer) {
+  /** {@code commit} is null without a group. */
+  private void printUntilDone(
+      Function<Duration, List<ConsumerRecord>> poll,
+      java.util.function.Consumer<Map<TopicPartition, Long>> commit,
+      RecordPrinter printer) {
     long printed = 0;
     long lastRecordMs = System.currentTimeMillis();
     while (maxMessages == null || printed < maxMessages) {
@@ -121,7 +156,7 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         pollMs = Math.min(pollMs, idleLeftMs);
       }
-      List<ConsumerRecord> records = consumer.poll(Duration.ofMillis(pollMs));
+      List<ConsumerRecord> records = poll.apply(Duration.ofMillis(pollMs));
       Map<TopicPartition, Long> nextOffsets = new HashMap<>();
       for (ConsumerRecord record : records) {
         if (maxMessages != null && printed == maxMessages) {
@@ -135,8 +170,8 @@ final class ConsumeCommand implements Callable<Integer> {
       if (!records.isEmpty()) {
         lastRecordMs = System.currentTimeMillis();
       }
-      if (group != null && !nextOffsets.isEmpty()) {
-        consumer.commitSync(nextOffsets);
+      if (commit != null && !nextOffsets.isEmpty()) {
+        commit.accept(nextOffsets);
       }
     }
   }

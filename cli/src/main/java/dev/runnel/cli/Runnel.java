@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       RecordsCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      GroupCommand.class,
       PerfCommand.class
     })
 public final class Runnel implements Runnable {

@@ -77,6 +77,46 @@ class ProduceConsumeCommandsTest {
   }
 
   @Test
+  void group_list_and_describe_show_committed_offsets_and_lag() {
+    createTopic("described", 2);
+    produce("described", 10);
+    Cli.Result consumed =
+        Cli.run("consume", "described", "--group", "inspectors", "--from-beginning", "--max-messages", "4",
+            "--timeout-ms", IDLE_TIMEOUT_MS, "--bootstrap", bootstrap);
+    assertEquals(0, consumed.exitCode(), consumed.describe());
+
+    Cli.Result listed = Cli.run("group", "list", "--bootstrap", bootstrap);
+    assertEquals(0, listed.exitCode(), listed.describe());
+    assertTrue(listed.out().lines().anyMatch(l -> l.matches("inspectors\\s+empty\\s+0")), listed.describe());
+
+    Cli.Result described = Cli.run("group", "describe", "inspectors", "--bootstrap", bootstrap);
+    assertEquals(0, described.exitCode(), described.describe());
+    List<String> lines = described.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("group inspectors: empty, 0 members"), described.describe());
+    assertEquals("TOPIC", lines.get(1).split("\\s+")[0], described.describe());
+    long committed = 0;
+    long lag = 0;
+    for (String row : lines.subList(2, lines.size())) {
+      String[] cells = row.split("\\s+");
+      assertEquals("described", cells[0], described.describe());
+      long rowCommitted = cells[3].equals("-") ? 0 : Long.parseLong(cells[3]);
+      long end = Long.parseLong(cells[4]);
+      if (!cells[3].equals("-")) {
+        assertEquals(end - rowCommitted, Long.parseLong(cells[5]), "lag = end - committed: " + row);
+        lag += end - rowCommitted;
+      }
+      committed += rowCommitted;
+    }
+    assertEquals(4, committed, described.describe());
+    assertTrue(lag <= 6, described.describe());
+  }
+
+  @Test
+  void describing_an_unknown_group_is_one_error_line() {
+    assertOneErrorLine(Cli.run("group", "describe", "nobody", "--bootstrap", bootstrap), 1, "error: UNKNOWN_GROUP");
+  }
+
+  @Test
   void consume_exits_after_idle_timeout() {
     createTopic("quiet", 1);
     long startMs = System.currentTimeMillis();

@@ -91,6 +91,22 @@ public final class NodeConfig {
         "raft.log.segment.bytes",
         new String[] {"16777216", "size of a Raft log segment (whole segments are purged)"});
     k.put("shutdown.grace.ms", new String[] {"10000", "how long SIGTERM waits for in-flight calls"});
+    k.put(
+        "group.session.timeout.ms",
+        new String[] {"10000", "session timeout of group members that do not ask for one"});
+    k.put(
+        "group.session.timeout.ms.min",
+        new String[] {"1000", "shortest session timeout a group member may ask for"});
+    k.put(
+        "group.session.timeout.ms.max",
+        new String[] {"300000", "longest session timeout a group member may ask for"});
+    k.put(
+        "group.rebalance.timeout.ms",
+        new String[] {
+          "60000", "how long a member that does not ask otherwise may take to give up revoked partitions"
+        });
+    k.put("group.members.max", new String[] {"1000", "most members in one consumer group"});
+    k.put("groups.max", new String[] {"10000", "most consumer groups with members on the coordinator"});
     return Collections.unmodifiableMap(k);
   }
 
@@ -153,6 +169,15 @@ public final class NodeConfig {
     longIn("raft.snapshot.every.entries", 16, Long.MAX_VALUE);
     longIn("raft.log.segment.bytes", 64 << 10, 1L << 30);
     intIn("shutdown.grace.ms", 0, 600_000);
+    intIn("group.session.timeout.ms.min", 100, 3_600_000);
+    intIn("group.session.timeout.ms.max", intValue("group.session.timeout.ms.min"), 3_600_000);
+    intIn(
+        "group.session.timeout.ms",
+        intValue("group.session.timeout.ms.min"),
+        intValue("group.session.timeout.ms.max"));
+    intIn("group.rebalance.timeout.ms", 1_000, 600_000);
+    intIn("group.members.max", 1, 100_000);
+    intIn("groups.max", 1, 1_000_000);
   }
 
   private void intIn(String key, long min, long max) {

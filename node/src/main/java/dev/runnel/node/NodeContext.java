@@ -1,10 +1,15 @@
 package dev.runnel.node;
 
 import dev.runnel.node.grpc.Forwarder;
+import dev.runnel.node.group.CoordinatorLoop;
+import dev.runnel.node.group.GroupCoordinator;
+import dev.runnel.node.group.GroupErrors;
+import dev.runnel.node.group.GroupLimits;
 import dev.runnel.node.grpc.Subscriptions;
 import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
+import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
@@ -14,6 +19,7 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.protocol.RaftPeerId;
 
@@ -29,6 +35,7 @@ public final class NodeContext {
   private final ExecutorService readExecutor;
   private final Forwarder forwarder;
   private final ProduceBudget produceBudget;
+  private final CoordinatorLoop groups;
   private volatile int grpcPort;
 
   NodeContext(
@@ -61,6 +68,41 @@ public final class NodeContext {
             nodeId(),
             id -> directory.metadata().nodes().get(id),
             2 * config.intValue("fetch.max.bytes"));
+    this.groups =
+        new CoordinatorLoop(
+            new GroupCoordinator(
+                new GroupLimits(
+                    config.intValue("group.session.timeout.ms"),
+                    config.intValue("group.session.timeout.ms.min"),
+                    config.intValue("group.session.timeout.ms.max"),
+                    config.intValue("group.rebalance.timeout.ms"),
+                    config.intValue("group.members.max"),
+                    config.intValue("groups.max")),
+                () -> UUID.randomUUID().toString()),
+            this::notCoordinator,
+            () -> directory.metadata().topics());
+  }
+
+  /** The consumer group coordinator (it only has groups while this node coordinates them). */
+  public CoordinatorLoop groups() {
+    return groups;
+  }
+
+  /**
+   * Null when this node coordinates the consumer groups, else the NOT_COORDINATOR error naming the
+   * node that does. For now every group is coordinated by the controller leader, which holds the
+   * committed offsets (DESIGN.md section 7 puts groups on __consumer_offsets partition leaders;
+   * see docs/concepts.md).
+   */
+  public RunnelError notCoordinator() {
+    if (raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP)) {
+      return null;
+    }
+    int leader = controllerLeaderId();
+    NodeRecord record = leader < 0 || leader == nodeId() ? null : directory.metadata().nodes().get(leader);
+    return record == null
+        ? GroupErrors.notCoordinator(-1, "")
+        : GroupErrors.notCoordinator(leader, record.getHost() + ":" + record.getGrpcPort());
   }
 
   /** Bounds the batch bytes waiting for their commit (backpressure for producers). */

@@ -4,6 +4,7 @@ import com.codahale.metrics.jmx.JmxReporter;
 import dev.runnel.node.grpc.AdminService;
 import dev.runnel.node.grpc.BrokerService;
 import dev.runnel.node.grpc.Forwarder;
+import dev.runnel.node.grpc.GroupsService;
 import dev.runnel.node.grpc.OffsetsService;
 import dev.runnel.node.http.AdminHttpServer;
 import dev.runnel.node.metrics.NodeMetrics;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Runnel node: the Ratis server with the controller and partition groups, the client gRPC
- * port (Broker, Admin, Offsets, reflection, health) and the HTTP admin port.
+ * port (Broker, Admin, Offsets, Groups, reflection, health) and the HTTP admin port.
  */
 public final class RunnelNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunnelNode.class);
@@ -134,6 +135,7 @@ public final class RunnelNode implements AutoCloseable {
               .addService(new BrokerService(context).bind())
               .addService(new AdminService(context))
               .addService(new OffsetsService(context))
+              .addService(new GroupsService(context))
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())
               .build()
@@ -257,6 +259,9 @@ public final class RunnelNode implements AutoCloseable {
             return 0;
           }
         });
+    metrics.gauge("runnel.groups", () -> context.groups().groupCount());
+    metrics.gauge("runnel.group.members", () -> context.groups().memberCount());
+    metrics.gauge("runnel.group.rebalances", () -> context.groups().rebalances());
   }
 
   private static int freePort(String host) throws IOException {
@@ -314,6 +319,7 @@ public final class RunnelNode implements AutoCloseable {
     LOG.info("shutting down node {}", config.intValue("node.id"));
     health.enterTerminalState();
     context.subscriptions().closeAll();
+    context.groups().close();
     grpc.shutdown();
     try {
       if (!grpc.awaitTermination(config.intValue("shutdown.grace.ms"), TimeUnit.MILLISECONDS)) {

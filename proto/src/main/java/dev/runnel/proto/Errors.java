@@ -13,6 +13,12 @@ public final class Errors {
   public static final String LEADER_ID = "leader_id";
   public static final String TOPIC = "topic";
   public static final String PARTITION = "partition";
+  public static final String GROUP = "group";
+  public static final String MEMBER_ID = "member_id";
+  public static final String GENERATION = "generation";
+  public static final String COORDINATOR_ID = "coordinator_id";
+  public static final String COORDINATOR_ADDRESS = "coordinator_address";
+  public static final String LIMIT = "limit";
 
   private Errors() {}
 }

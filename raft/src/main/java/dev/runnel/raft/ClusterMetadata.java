@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,6 +66,11 @@ public final class ClusterMetadata {
   public Map<OffsetKey, GroupOffset> offsets(String group) {
     Map<OffsetKey, GroupOffset> offsets = offsetsByGroup.get(group);
     return offsets == null ? Map.of() : Collections.unmodifiableMap(offsets);
+  }
+
+  /** The groups that have committed offsets. */
+  public SortedSet<String> groupsWithOffsets() {
+    return new TreeSet<>(offsetsByGroup.keySet());
   }
 
   public ControllerResult apply(ControllerCommand command) {

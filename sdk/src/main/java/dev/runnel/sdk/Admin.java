@@ -7,7 +7,12 @@ import dev.runnel.proto.v1.DeleteRecordsRequest;
 import dev.runnel.proto.v1.DeleteTopicRequest;
 import dev.runnel.proto.v1.DescribeClusterRequest;
 import dev.runnel.proto.v1.DescribeClusterResponse;
+import dev.runnel.proto.v1.DescribeGroupRequest;
+import dev.runnel.proto.v1.DescribeGroupResponse;
 import dev.runnel.proto.v1.DescribeTopicRequest;
+import dev.runnel.proto.v1.GroupSummary;
+import dev.runnel.proto.v1.GroupsGrpc;
+import dev.runnel.proto.v1.ListGroupsRequest;
 import dev.runnel.proto.v1.ListTopicsRequest;
 import dev.runnel.proto.v1.MetadataRequest;
 import dev.runnel.proto.v1.MetadataResponse;
@@ -122,9 +127,27 @@ public final class Admin implements AutoCloseable {
     return offsets.listOffsetsForTimestamp(topic, timestampMs);
   }
 
+  /** Groups with members or committed offsets. */
+  public List<GroupSummary> listGroups() {
+    return call(() -> groups().listGroups(ListGroupsRequest.getDefaultInstance()).getGroupsList());
+  }
+
+  /**
+   * A group's members and, per partition, its owner, committed offset, end offset and lag; throws
+   * UNKNOWN_GROUP when the group has neither members nor commits.
+   */
+  public DescribeGroupResponse describeGroup(String group) {
+    return call(() -> groups().describeGroup(DescribeGroupRequest.newBuilder().setGroup(group).build()));
+  }
+
   @Override
   public void close() {
     channels.close();
+  }
+
+  private GroupsGrpc.GroupsBlockingStub groups() {
+    return GroupsGrpc.newBlockingStub(channels.channel(bootstrap))
+        .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private AdminGrpc.AdminBlockingStub stub() {

@@ -68,7 +68,13 @@ final class OffsetLookup {
   }
 
   void commit(String group, Map<TopicPartition, Long> offsets) {
-    CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroup(group);
+    commit(group, "", 0, offsets);
+  }
+
+  /** A group member's commit, fenced by the coordinator with {@code memberId} and generation. */
+  void commit(String group, String memberId, long generation, Map<TopicPartition, Long> offsets) {
+    CommitOffsetsRequest.Builder request =
+        CommitOffsetsRequest.newBuilder().setGroup(group).setMemberId(memberId).setGeneration(generation);
     offsets.forEach(
         (tp, offset) ->
             request.addOffsets(

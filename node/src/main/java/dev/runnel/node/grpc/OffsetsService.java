@@ -2,6 +2,8 @@ package dev.runnel.node.grpc;
 
 import dev.runnel.node.NodeContext;
 import dev.runnel.node.RunnelError;
+import dev.runnel.node.group.GroupErrors;
+import dev.runnel.node.group.TopicPartition;
 import dev.runnel.proto.internal.CommitOffsetsCommand;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.GroupOffset;
@@ -11,18 +13,19 @@ import dev.runnel.proto.v1.CommittedOffset;
 import dev.runnel.proto.v1.FetchOffsetsRequest;
 import dev.runnel.proto.v1.FetchOffsetsResponse;
 import dev.runnel.proto.v1.OffsetsGrpc;
-import dev.runnel.proto.v1.TopicPartition;
 import dev.runnel.raft.ClusterMetadata;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Committed offsets of named consumer groups, replicated through the controller group. (Group
- * membership and the __consumer_offsets topic come with the Groups service.)
+ * Committed offsets of named consumer groups, replicated through the controller group. Commits
+ * are checked by the group coordinator (fencing) and so are forwarded to it. (The
+ * __consumer_offsets topic of DESIGN.md section 7 is not built yet.)
  */
 public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
-  private static final int GROUP_NAME_LENGTH_MAX = 249;
   private static final int METADATA_LENGTH_MAX = 4096;
 
   private final NodeContext node;
@@ -38,6 +41,9 @@ public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
         response,
         () -> {
           checkGroup(request.getGroup());
+          if (request.getMemberId().isEmpty() && request.getGeneration() != 0) {
+            throw RunnelError.invalidRequest("generation is only meaningful with a member_id");
+          }
           CommitOffsetsCommand.Builder command =
               CommitOffsetsCommand.newBuilder().setGroup(request.getGroup());
           for (CommittedOffset offset : request.getOffsetsList()) {
@@ -58,7 +64,32 @@ public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
                     .setOffset(offset.getOffset())
                     .setMetadata(offset.getMetadata()));
           }
-          return node.submitController(ControllerCommand.newBuilder().setCommitOffsets(command).build())
+          // Fencing needs the group's membership, which lives on the coordinator.
+          RunnelError elsewhere = node.notCoordinator();
+          if (elsewhere != null) {
+            node.forwarder()
+                .unary(
+                    OffsetsGrpc.getCommitOffsetsMethod(),
+                    request,
+                    node.controllerLeaderId(),
+                    elsewhere,
+                    response);
+            return null;
+          }
+          List<TopicPartition> partitions = new ArrayList<>();
+          request.getOffsetsList().forEach(o -> partitions.add(new TopicPartition(o.getTopic(), o.getPartition())));
+          ControllerCommand commit = ControllerCommand.newBuilder().setCommitOffsets(command).build();
+          // Checked on the coordinator's thread, then committed. A member commits revoked
+          // partitions before it acknowledges the revocation, so a check that passed cannot be
+          // overtaken by the partition's next owner.
+          return node.groups()
+              .call(
+                  coordinator -> {
+                    coordinator.checkCommit(
+                        request.getGroup(), request.getMemberId(), request.getGeneration(), partitions);
+                    return null;
+                  })
+              .thenCompose(checked -> node.submitController(commit))
               .thenApply(done -> CommitOffsetsResponse.getDefaultInstance());
         });
   }
@@ -76,7 +107,7 @@ public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
           if (request.getPartitionsCount() == 0) {
             committed.values().forEach(o -> out.addOffsets(toWire(o)));
           } else {
-            for (TopicPartition tp : request.getPartitionsList()) {
+            for (dev.runnel.proto.v1.TopicPartition tp : request.getPartitionsList()) {
               GroupOffset o = committed.get(new ClusterMetadata.OffsetKey(tp.getTopic(), tp.getPartition()));
               if (o != null) {
                 out.addOffsets(toWire(o));
@@ -88,10 +119,7 @@ public final class OffsetsService extends OffsetsGrpc.OffsetsImplBase {
   }
 
   private static void checkGroup(String group) {
-    if (group.isEmpty() || group.length() > GROUP_NAME_LENGTH_MAX) {
-      throw RunnelError.invalidRequest(
-          "group must be 1.." + GROUP_NAME_LENGTH_MAX + " characters, got '" + group + "'");
-    }
+    GroupErrors.checkGroupId(group);
   }
 
   private static CommittedOffset toWire(GroupOffset o) {
