@@ -13,6 +13,7 @@ import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RecordMetadata;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +104,7 @@ class CatchUpTest {
     try {
       var stub = OffsetsGrpc.newBlockingStub(channel);
       for (int i = 0; i < count; i++) {
-        stub.commitOffsets(
+        CommitOffsetsRequest commit =
             CommitOffsetsRequest.newBuilder()
                 .setGroup("g" + i)
                 .addOffsets(
@@ -112,7 +113,13 @@ class CatchUpTest {
                         .setPartition(0)
                         .setOffset(i)
                         .setMetadata("m".repeat(2048)))
-                .build());
+                .build();
+        // The stopped node may have been the controller leader (the groups' coordinator): commits
+        // are refused with a retriable NOT_COORDINATOR until a new one is elected.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+            .until(() -> stub.commitOffsets(commit) != null);
       }
     } finally {
       channel.shutdownNow();
