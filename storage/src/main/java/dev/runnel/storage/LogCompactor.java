@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Crash safety: each chunk is one transaction and chunks go in offset order, so a crash between chunks leaves a
  * log where some older records are gone and the newer ones (and tombstones) are still there; the next pass finishes.
  * Nothing outside the log is needed: the dirty start is kept in memory and starts again at the log start after a
- * restart (more reading, same result).
+ * restart (more reading, same result). While the log catches up from another replica no chunk is applied (its copied
+ * batches, which the key map may have seen, could still be rolled back).
  *
  * <p>Records without a key are kept (a compacted topic refuses them at produce time). Idempotent-producer state is
  * not touched. Not thread-safe: one cleaner thread drives all compactors.

@@ -401,6 +401,8 @@ public final class PartitionLog implements AutoCloseable {
    * chunks small.
    *
    * @throws CorruptBatchException if a batch fails its checks; the chunk is not applied
+   * @throws StorageException if a catch-up is in progress or the log ends below {@code endOffset} (a catch-up was
+   *     rolled back since the caller read it); nothing is applied
    */
   public synchronized CompactionChunk compactBatches(long fromOffset, long endOffset, int batchesMax,
       BatchRewriter rewriter) {
@@ -408,6 +410,12 @@ public final class PartitionLog implements AutoCloseable {
       throw new IllegalArgumentException("batchesMax must be > 0, got " + batchesMax);
     }
     LogState before = state;
+    // The key map may hold offsets of batches a catch-up copied and then rolled back: compacting against them could
+    // drop the only remaining record of a key. Wait until the catch-up is over and the log reaches the mapped range.
+    if (endOffset > before.nextOffset() || env.read(txn -> env.meta().get(txn, catchUpKey)) != null) {
+      throw new StorageException("partition log " + dir + " is catching up from another replica or ends below "
+          + endOffset + ": compaction waits for a later pass");
+    }
     CompactionChunk[] chunk = new CompactionChunk[1];
     LogState[] after = new LogState[1];
     env.write(txn -> {

@@ -144,6 +144,17 @@ class PartitionLogCompactionTest {
     assertEquals(List.of(0L, 10L, 20L, 30L, 40L), baseOffsets(log.read(0, 1 << 20)));
   }
 
+  @Test
+  void noCompactionDuringACatchUpOrBeyondTheLogsEnd() {
+    StorageException beyond =
+        assertThrows(StorageException.class, () -> log.compactBatches(0, 51, 100, removeOrShrink(-1, 0)));
+    assertTrue(beyond.getMessage().contains("compaction waits for a later pass"), beyond.getMessage());
+    log.beginCatchUp();
+    assertThrows(StorageException.class, () -> log.compactBatches(0, 40, 100, removeOrShrink(-1, 0)));
+    log.abandonCatchUp();
+    assertEquals(1, log.compactBatches(0, 40, 100, removeOrShrink(-1, 0)).batchesDeleted());
+  }
+
   private static List<Long> baseOffsets(List<StoredBatch> batches) {
     return batches.stream().map(b -> b.header().baseOffset()).toList();
   }
