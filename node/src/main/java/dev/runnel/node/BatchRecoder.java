@@ -7,6 +7,7 @@ import com.google.protobuf.WireFormat;
 import dev.runnel.proto.Codecs;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
+import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordSet;
 import io.grpc.Status;
 import java.io.FilterInputStream;
@@ -25,6 +26,8 @@ import java.io.OutputStream;
 final class BatchRecoder {
   private static final int RECORD_SET_RECORDS_TAG =
       (RecordSet.RECORDS_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RECORD_KEY_TAG =
+      (Record.KEY_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
   private static final int STREAM_BUFFER_BYTES = 8192;
 
   /** The records as they will be stored, and how many there are. */
@@ -37,7 +40,13 @@ final class BatchRecoder {
    * in {@code to}. Throws RunnelError for undecodable input or a result that is too large.
    */
   static Recoded recode(
-      String topic, Codec from, ByteString payload, Codec to, int storedBytesMax, long decompressedBytesMax) {
+      String topic,
+      Codec from,
+      ByteString payload,
+      Codec to,
+      int storedBytesMax,
+      long decompressedBytesMax,
+      boolean keysRequired) {
     boolean reencode = from != to;
     ByteString.Output stored =
         reencode ? ByteString.newOutput(Math.max(256, Math.min(storedBytesMax, payload.size()))) : null;
@@ -49,7 +58,7 @@ final class BatchRecoder {
                 ? Codecs.compressing(to, new BoundedOutputStream(stored, topic, storedBytesMax))
                 : OutputStream.nullOutputStream()) {
       records = new TeeInputStream(plain, sink);
-      count = countRecords(CodedInputStream.newInstance(records, STREAM_BUFFER_BYTES));
+      count = countRecords(CodedInputStream.newInstance(records, STREAM_BUFFER_BYTES), topic, keysRequired);
     } catch (Codecs.TooLargeException e) {
       throw new RunnelError(
           ErrorReason.RECORD_TOO_LARGE,
@@ -82,16 +91,46 @@ final class BatchRecoder {
     }
   }
 
-  /** Top-level RecordSet.records entries, each skipped over, not parsed. */
-  static int countRecords(CodedInputStream in) throws IOException {
+  /**
+   * Top-level RecordSet.records entries, each skipped over, not parsed; with {@code keysRequired}
+   * (a compacted topic) each record's own fields are walked to find its key. {@code
+   * offset_deltas} is refused: only compaction sets it.
+   */
+  static int countRecords(CodedInputStream in, String topic, boolean keysRequired) throws IOException {
     int count = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == RECORD_SET_RECORDS_TAG) {
         count++;
+        if (keysRequired) {
+          requireKey(in, topic, count - 1);
+          continue;
+        }
+      } else if (WireFormat.getTagFieldNumber(tag) == RecordSet.OFFSET_DELTAS_FIELD_NUMBER) {
+        throw RunnelError.invalidRequest(
+            "the batch's RecordSet sets offset_deltas; only the node's compaction sets it, producers must not");
       }
       in.skipField(tag);
     }
     return count;
+  }
+
+  /** Reads one length-delimited Record, failing when it has no key. */
+  private static void requireKey(CodedInputStream in, String topic, int index) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    boolean keyed = false;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      keyed |= tag == RECORD_KEY_TAG;
+      in.skipField(tag);
+    }
+    in.popLimit(limit);
+    if (!keyed) {
+      throw RunnelError.invalidRequest(
+          "topic '"
+              + topic
+              + "' is compacted (cleanup.policy has compact): every record needs a key, but record "
+              + index
+              + " of the batch has none");
+    }
   }
 
   /** Copies every byte read (or skipped) to {@code sink}; remembers a failure of the source. */

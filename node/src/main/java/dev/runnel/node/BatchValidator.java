@@ -18,7 +18,9 @@ import java.util.Map;
  * Checks a produced batch before it goes to Raft and turns it into the Raft entry. The records
  * stay opaque bytes: the only per-record work is counting the top-level entries of the record
  * set (skipping over each, no decoding), so a batch that lies about its record count cannot
- * corrupt offsets.
+ * corrupt offsets. On a compacted topic each record's fields are also walked (still not parsed)
+ * to refuse records without a key, as Kafka does: compaction keeps the latest record per key,
+ * which means nothing for a record without one.
  *
  * <p>Compressed batches are counted too, which means decompressing them (streaming, bounded, on
  * the leader only, once per batch; see {@link BatchRecoder}). Deliberately: offsets are assigned
@@ -29,8 +31,12 @@ import java.util.Map;
  * for another codec, which is the one case that re-encodes.
  */
 public final class BatchValidator {
-  /** What a topic allows: its batch size limit, the codec it stores (null = the producer's). */
-  public record Limits(int maxMessageBytes, Codec storedCodec, long decompressedBytesMax) {}
+  /**
+   * What a topic allows: its batch size limit, the codec it stores (null = the producer's), and
+   * whether every record needs a key (a compacted topic).
+   */
+  public record Limits(
+      int maxMessageBytes, Codec storedCodec, long decompressedBytesMax, boolean keysRequired) {}
 
   private BatchValidator() {}
 
@@ -56,11 +62,17 @@ public final class BatchValidator {
     int counted;
     if (codec == Codec.CODEC_NONE && stored == Codec.CODEC_NONE) {
       checkSize(topic, payload.size(), limits.maxMessageBytes());
-      counted = countRecords(payload);
+      counted = countRecords(topic, payload, limits.keysRequired());
     } else {
       BatchRecoder.Recoded recoded =
           BatchRecoder.recode(
-              topic, codec, payload, stored, limits.maxMessageBytes(), limits.decompressedBytesMax());
+              topic,
+              codec,
+              payload,
+              stored,
+              limits.maxMessageBytes(),
+              limits.decompressedBytesMax(),
+              limits.keysRequired());
       if (stored != codec) {
         payload = recoded.payload();
         crc = Crc32c.of(payload.asReadOnlyByteBuffer());
@@ -149,9 +161,9 @@ public final class BatchValidator {
     return payload;
   }
 
-  private static int countRecords(ByteString recordSet) {
+  private static int countRecords(String topic, ByteString recordSet, boolean keysRequired) {
     try {
-      return BatchRecoder.countRecords(recordSet.newCodedInput());
+      return BatchRecoder.countRecords(recordSet.newCodedInput(), topic, keysRequired);
     } catch (IOException e) {
       throw RunnelError.invalidRequest("the batch's records are not a valid RecordSet: " + e.getMessage());
     }

@@ -62,6 +62,21 @@ public final class NodeConfig {
     k.put(
         "log.retention.check.interval.ms",
         new String[] {"300000", "how often partition leaders apply retention"});
+    k.put(
+        "log.cleaner.interval.ms",
+        new String[] {"15000", "how often the log cleaner compacts topics with cleanup.policy compact"});
+    k.put(
+        "log.cleaner.dedupe.buffer.bytes",
+        new String[] {
+          "33554432",
+          "memory of the cleaner's key map (24 bytes a key, filled to 75%); a pass maps at most that many keys"
+        });
+    k.put(
+        "log.cleaner.io.max.bytes.per.second",
+        new String[] {"52428800", "most bytes per second the cleaner reads and rewrites"});
+    k.put(
+        "log.cleaner.batches.per.txn",
+        new String[] {"64", "most batches the cleaner rewrites per LMDB transaction (appends wait for one)"});
     k.put("topic.partitions.max", new String[] {"512", "most partitions one topic may have"});
     k.put("produce.timeout.ms", new String[] {"30000", "how long a produce waits for its commit"});
     k.put(
@@ -154,6 +169,10 @@ public final class NodeConfig {
     longIn("log.retention.ms", -1, Long.MAX_VALUE);
     longIn("log.retention.bytes", -1, Long.MAX_VALUE);
     longIn("log.retention.check.interval.ms", 100, 86_400_000);
+    longIn("log.cleaner.interval.ms", 100, 86_400_000);
+    longIn("log.cleaner.dedupe.buffer.bytes", 1 << 10, 16L << 30);
+    longIn("log.cleaner.io.max.bytes.per.second", 1 << 10, Long.MAX_VALUE);
+    intIn("log.cleaner.batches.per.txn", 1, 100_000);
     intIn("topic.partitions.max", 1, 100_000);
     intIn("produce.timeout.ms", 100, 600_000);
     longIn("produce.pending.bytes.max.per.partition", 1024, 1L << 40);

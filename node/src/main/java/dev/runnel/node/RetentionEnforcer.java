@@ -59,8 +59,8 @@ final class RetentionEnforcer implements AutoCloseable {
       return;
     }
     TopicRecord topic = node.directory().metadata().topic(handle.topic()).orElse(null);
-    if (topic == null) {
-      return;
+    if (topic == null || !TopicRules.deletes(topic)) {
+      return; // cleanup.policy=compact: no retention by time or size
     }
     PartitionLog log = handle.log();
     long cutoff =

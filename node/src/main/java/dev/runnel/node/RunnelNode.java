@@ -7,6 +7,7 @@ import dev.runnel.node.grpc.Forwarder;
 import dev.runnel.node.grpc.GroupsService;
 import dev.runnel.node.grpc.OffsetsService;
 import dev.runnel.node.http.AdminHttpServer;
+import dev.runnel.node.compaction.LogCleaner;
 import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.NodeRecord;
@@ -48,6 +49,7 @@ public final class RunnelNode implements AutoCloseable {
   private final NodeContext context;
   private final Reconciler reconciler;
   private final RetentionEnforcer retention;
+  private final LogCleaner cleaner;
   private final Server grpc;
   private final HealthStatusManager health;
   private final AdminHttpServer http;
@@ -62,6 +64,7 @@ public final class RunnelNode implements AutoCloseable {
       NodeContext context,
       Reconciler reconciler,
       RetentionEnforcer retention,
+      LogCleaner cleaner,
       Server grpc,
       HealthStatusManager health,
       AdminHttpServer http,
@@ -73,6 +76,7 @@ public final class RunnelNode implements AutoCloseable {
     this.context = context;
     this.reconciler = reconciler;
     this.retention = retention;
+    this.cleaner = cleaner;
     this.grpc = grpc;
     this.health = health;
     this.http = http;
@@ -150,6 +154,8 @@ public final class RunnelNode implements AutoCloseable {
       health.setStatus("", ServingStatus.SERVING);
       RetentionEnforcer retention = new RetentionEnforcer(context, System::currentTimeMillis);
       retention.start(config.longValue("log.retention.check.interval.ms"));
+      LogCleaner cleaner = new LogCleaner(context, cleanerSettings(config), System::currentTimeMillis);
+      cleaner.start();
 
       AdminHttpServer http =
           AdminHttpServer.start(
@@ -167,6 +173,7 @@ public final class RunnelNode implements AutoCloseable {
               context,
               reconciler,
               retention,
+              cleaner,
               grpc,
               health,
               http,
@@ -302,6 +309,14 @@ public final class RunnelNode implements AutoCloseable {
   }
 
   /** Blocks until the node is closed. */
+  private static LogCleaner.Settings cleanerSettings(NodeConfig config) {
+    return new LogCleaner.Settings(
+        config.longValue("log.cleaner.interval.ms"),
+        config.longValue("log.cleaner.dedupe.buffer.bytes"),
+        config.longValue("log.cleaner.io.max.bytes.per.second"),
+        config.intValue("log.cleaner.batches.per.txn"));
+  }
+
   public void awaitTermination() throws InterruptedException {
     grpc.awaitTermination();
   }
@@ -334,6 +349,7 @@ public final class RunnelNode implements AutoCloseable {
     jmx.stop();
     context.forwarder().close();
     retention.close();
+    cleaner.close();
     reconciler.close();
     try {
       raft.close();

@@ -8,6 +8,8 @@ import dev.runnel.proto.internal.TopicRecord;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -20,6 +22,13 @@ public final class TopicRules {
   public static final String RETENTION_MS = "retention.ms";
   public static final String RETENTION_BYTES = "retention.bytes";
   public static final String COMPRESSION_TYPE = "compression.type";
+  public static final String CLEANUP_POLICY = "cleanup.policy";
+  public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+  public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+  static final String POLICY_DELETE = "delete";
+  static final String POLICY_COMPACT = "compact";
+  static final String POLICY_COMPACT_DELETE = "compact,delete";
+  public static final long DELETE_RETENTION_MS_DEFAULT = 86_400_000L;
   /** compression.type: keep each batch in the codec its producer chose. */
   static final String COMPRESSION_PRODUCER = "producer";
   /** compression.type values other than {@code producer}, and the codec each one stores. */
@@ -41,7 +50,10 @@ public final class TopicRules {
             MAX_MESSAGE_BYTES, Integer.toString(messageBytesMax),
             RETENTION_MS, Long.toString(retentionMs),
             RETENTION_BYTES, Long.toString(retentionBytes),
-            COMPRESSION_TYPE, COMPRESSION_PRODUCER);
+            COMPRESSION_TYPE, COMPRESSION_PRODUCER,
+            CLEANUP_POLICY, POLICY_DELETE,
+            DELETE_RETENTION_MS, Long.toString(DELETE_RETENTION_MS_DEFAULT),
+            MIN_COMPACTION_LAG_MS, "0");
   }
 
   /** The topic's batch size limit. */
@@ -56,6 +68,16 @@ public final class TopicRules {
   public static Codec storedCodec(TopicRecord topic) {
     String value = topic.getConfigsMap().getOrDefault(COMPRESSION_TYPE, COMPRESSION_PRODUCER);
     return COMPRESSION_CODECS.get(value);
+  }
+
+  /** Whether the topic keeps the latest record per key (cleanup.policy compact or compact,delete). */
+  public static boolean compacted(TopicRecord topic) {
+    return topic.getConfigsMap().getOrDefault(CLEANUP_POLICY, POLICY_DELETE).startsWith(POLICY_COMPACT);
+  }
+
+  /** Whether retention.ms / retention.bytes apply (cleanup.policy delete or compact,delete). */
+  public static boolean deletes(TopicRecord topic) {
+    return topic.getConfigsMap().getOrDefault(CLEANUP_POLICY, POLICY_DELETE).endsWith(POLICY_DELETE);
   }
 
   /** A topic config as a number, or {@code fallback} for topics created before it existed. */
@@ -138,6 +160,11 @@ public final class TopicRules {
       case RETENTION_MS:
       case RETENTION_BYTES:
         return Long.toString(parse(key, value, -1, Long.MAX_VALUE));
+      case DELETE_RETENTION_MS:
+      case MIN_COMPACTION_LAG_MS:
+        return Long.toString(parse(key, value, 0, Long.MAX_VALUE));
+      case CLEANUP_POLICY:
+        return cleanupPolicy(value);
       case COMPRESSION_TYPE:
         return compressionType(value);
       default:
@@ -152,6 +179,25 @@ public final class TopicRules {
           COMPRESSION_TYPE + " must be one of producer, none, lz4, zstd; got '" + value + "'");
     }
     return normalized;
+  }
+
+  /** delete, compact, or both in any order and case (stored as compact,delete). */
+  private static String cleanupPolicy(String value) {
+    Set<String> parts = new TreeSet<>();
+    for (String part : value.split(",", -1)) {
+      parts.add(part.trim().toLowerCase(Locale.ROOT));
+    }
+    if (parts.equals(Set.of(POLICY_DELETE))) {
+      return POLICY_DELETE;
+    }
+    if (parts.equals(Set.of(POLICY_COMPACT))) {
+      return POLICY_COMPACT;
+    }
+    if (parts.equals(Set.of(POLICY_COMPACT, POLICY_DELETE))) {
+      return POLICY_COMPACT_DELETE;
+    }
+    throw invalidConfig(
+        CLEANUP_POLICY + " must be delete, compact or compact,delete; got '" + value + "'");
   }
 
   private static long parse(String key, String value, long min, long max) {

@@ -25,24 +25,26 @@ final class BatchDecoder {
 
   /**
    * Appends to {@code out} the records of {@code batch} at or after {@code fromOffset}. A record's
-   * offset is the batch's base offset plus its index; the node returns whole batches, so the first
-   * one may start before the offset that was asked for.
+   * offset is the batch's base offset plus its index, or plus its entry in {@code offset_deltas}
+   * when the batch was compacted (then offsets have gaps). The node returns whole batches, so the
+   * first one may start before the offset that was asked for.
    */
   static void decode(TopicPartition tp, RecordBatch batch, long fromOffset, List<ConsumerRecord> out) {
-    List<Record> records = records(tp, batch);
-    if (records.size() != batch.getRecordCount()) {
-      throw unreadable(
-          tp, batch, "it says it holds " + batch.getRecordCount() + " records but holds " + records.size());
-    }
+    RecordSet set = recordSet(tp, batch);
+    List<Record> records = set.getRecordsList();
+    int[] deltas = offsetDeltas(tp, batch, set);
     long baseOffset = batch.getBaseOffset();
-    int first = (int) Math.max(0, Math.min(records.size(), fromOffset - baseOffset));
-    for (int i = first; i < records.size(); i++) {
+    for (int i = 0; i < records.size(); i++) {
+      long offset = baseOffset + deltas[i];
+      if (offset < fromOffset) {
+        continue;
+      }
       Record r = records.get(i);
       out.add(
           new ConsumerRecord(
               tp.topic(),
               tp.partition(),
-              baseOffset + i,
+              offset,
               r.hasKey() ? r.getKey().toByteArray() : null,
               r.hasValue() ? r.getValue().toByteArray() : null,
               headers(r),
@@ -50,17 +52,56 @@ final class BatchDecoder {
     }
   }
 
-  /** The batch's records, decompressed if need be; a batch that cannot be read is a clear error. */
-  private static List<Record> records(TopicPartition tp, RecordBatch batch) {
+  /** The offset after the last one {@code batch} covers (kept or compacted away). */
+  static long endOffset(RecordBatch batch) {
+    return batch.getBaseOffset() + batch.getRecordCount();
+  }
+
+  /**
+   * Each record's offset minus the base offset: its index when the batch is dense, else the
+   * checked {@code offset_deltas} (strictly increasing, below record_count, one per record).
+   */
+  private static int[] offsetDeltas(TopicPartition tp, RecordBatch batch, RecordSet set) {
+    int count = set.getRecordsCount();
+    int[] deltas = new int[count];
+    if (set.getOffsetDeltasCount() == 0) {
+      if (count != batch.getRecordCount()) {
+        throw unreadable(tp, batch, "it says it holds " + batch.getRecordCount() + " records but holds " + count);
+      }
+      for (int i = 0; i < count; i++) {
+        deltas[i] = i;
+      }
+      return deltas;
+    }
+    if (set.getOffsetDeltasCount() != count) {
+      throw unreadable(
+          tp, batch, "it holds " + count + " records but " + set.getOffsetDeltasCount() + " offset deltas");
+    }
+    int previous = -1;
+    for (int i = 0; i < count; i++) {
+      int delta = set.getOffsetDeltas(i);
+      if (delta <= previous || delta >= batch.getRecordCount()) {
+        throw unreadable(
+            tp, batch, "offset delta " + delta + " of record " + i + " is out of order or beyond record_count "
+                + batch.getRecordCount());
+      }
+      deltas[i] = delta;
+      previous = delta;
+    }
+    return deltas;
+  }
+
+  /** The batch's record set, decompressed if need be; a batch that cannot be read is a clear error. */
+  private static RecordSet recordSet(TopicPartition tp, RecordBatch batch) {
     switch (batch.getCodec()) {
       case CODEC_NONE:
-        return batch.getRecords().getRecordsList();
+        return batch.getRecords();
       case CODEC_LZ4:
       case CODEC_ZSTD:
         try {
           ByteString set =
               Codecs.decompress(batch.getCodec(), batch.getCompressedRecords(), DECOMPRESSED_BYTES_MAX);
-          return RecordSet.parseFrom(set).getRecordsList();
+          return RecordSet.parseFrom(set);
         } catch (IOException e) {
           throw unreadable(tp, batch, "its " + batch.getCodec() + " records cannot be decompressed: " + e.getMessage());
         }

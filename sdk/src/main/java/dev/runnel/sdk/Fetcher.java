@@ -35,6 +35,8 @@ final class Fetcher {
   private final Set<TopicPartition> inFlight = new HashSet<>();
   private final LinkedBlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
   private final Map<TopicPartition, ArrayDeque<ConsumerRecord>> buffered = new HashMap<>();
+  /** Per partition: the offset after the last batch whose records are buffered. */
+  private final Map<TopicPartition, Long> bufferedEndOffsets = new HashMap<>();
   private final Map<TopicPartition, Integer> failuresInARow = new HashMap<>();
   private final Map<TopicPartition, Long> retryAtMs = new HashMap<>();
 
@@ -134,11 +136,20 @@ final class Fetcher {
 
   private void buffer(TopicPartition tp, FetchResponse response, long position) {
     List<ConsumerRecord> records = new ArrayList<>();
+    long endOffset = position;
     for (RecordBatch batch : response.getBatchesList()) {
       BatchDecoder.decode(tp, batch, position, records);
+      endOffset = Math.max(endOffset, BatchDecoder.endOffset(batch));
     }
-    if (!records.isEmpty()) {
+    // A compacted batch may end with offsets whose records were removed: once its records are
+    // handed out, the position moves past the whole batch, or the next fetch would return it again.
+    if (records.isEmpty()) {
+      if (endOffset > position) {
+        subscriptions.seek(tp, endOffset);
+      }
+    } else {
       buffered.computeIfAbsent(tp, k -> new ArrayDeque<>()).addAll(records);
+      bufferedEndOffsets.put(tp, endOffset);
     }
   }
 
@@ -176,6 +187,11 @@ final class Fetcher {
       }
       if (queue != null && queue.isEmpty()) {
         buffered.remove(tp);
+        Long endOffset = bufferedEndOffsets.remove(tp);
+        Long position = subscriptions.position(tp);
+        if (endOffset != null && position != null && endOffset > position) {
+          subscriptions.seek(tp, endOffset);
+        }
       }
     }
     return out;
@@ -184,6 +200,7 @@ final class Fetcher {
   /** Forgets buffered records of {@code tp}, after a seek or when it is no longer assigned. */
   void discard(TopicPartition tp) {
     buffered.remove(tp);
+    bufferedEndOffsets.remove(tp);
     failuresInARow.remove(tp);
     retryAtMs.remove(tp);
   }

@@ -121,6 +121,44 @@ class BatchDecoderTest {
     assertTrue(count.getMessage().endsWith("says it holds 4 records but holds 3"), count.getMessage());
   }
 
+  /** A compacted batch covering offsets 20..29 that kept the records at 21, 25 and 29. */
+  private static RecordBatch compacted() {
+    RecordSet.Builder set = RecordSet.newBuilder();
+    for (int delta : new int[] {1, 5, 9}) {
+      set.addRecords(Record.newBuilder().setValue(ByteString.copyFromUtf8("v" + delta)));
+      set.addOffsetDeltas(delta);
+    }
+    return RecordBatch.newBuilder().setBaseOffset(20).setRecordCount(10).setRecords(set).build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Codec.class, names = {"CODEC_NONE", "CODEC_ZSTD"})
+  void compactedBatchesKeepTheOriginalOffsetsWithGaps(Codec codec) {
+    RecordBatch batch = codec == Codec.CODEC_NONE ? compacted() : compressed(compacted(), codec);
+    List<ConsumerRecord> all = new ArrayList<>();
+    BatchDecoder.decode(TP, batch, 0, all);
+    assertEquals(List.of(21L, 25L, 29L), all.stream().map(ConsumerRecord::offset).toList());
+    assertArrayEquals("v5".getBytes(), all.get(1).value());
+    List<ConsumerRecord> fromTheGap = new ArrayList<>();
+    BatchDecoder.decode(TP, batch, 22, fromTheGap);
+    assertEquals(List.of(25L, 29L), fromTheGap.stream().map(ConsumerRecord::offset).toList());
+    assertEquals(30, BatchDecoder.endOffset(batch), "the batch still spans its record_count");
+  }
+
+  @Test
+  void offsetDeltasThatDisagreeWithTheBatchFailClearly() {
+    RecordBatch beyond = compacted().toBuilder().setRecordCount(9).build();
+    RunnelException e1 =
+        assertThrows(RunnelException.class, () -> BatchDecoder.decode(TP, beyond, 0, new ArrayList<>()));
+    assertTrue(e1.getMessage().contains("offset delta 9 of record 2 is out of order or beyond record_count 9"),
+        e1.getMessage());
+    RecordBatch missing =
+        compacted().toBuilder().setRecords(compacted().getRecords().toBuilder().addOffsetDeltas(9)).build();
+    RunnelException e2 =
+        assertThrows(RunnelException.class, () -> BatchDecoder.decode(TP, missing, 0, new ArrayList<>()));
+    assertTrue(e2.getMessage().endsWith("it holds 3 records but 4 offset deltas"), e2.getMessage());
+  }
+
   private static RecordBatch compressed(RecordBatch plain, Codec codec) {
     return plain.toBuilder()
         .clearRecords()

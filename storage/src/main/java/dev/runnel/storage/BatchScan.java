@@ -23,11 +23,16 @@ final class BatchScan {
     this.log = log;
   }
 
-  /** The caller checked logStartOffset <= offset < nextOffset, so a batch containing offset exists. */
+  /**
+   * The caller checked logStartOffset <= offset < nextOffset. Usually a batch contains offset; when compaction removed
+   * it, the read starts with the next batch (offsets have a gap there), and is empty if there is none.
+   */
   List<StoredBatch> read(Txn<ByteBuffer> txn, long offset, int maxBytes) {
     try (Cursor<ByteBuffer> cursor = log.openCursor(txn)) {
-      seekToBatchContaining(cursor, offset);
       List<StoredBatch> batches = new ArrayList<>();
+      if (!seekToBatchContainingOrAfter(cursor, offset)) {
+        return batches;
+      }
       long totalBytes = 0;
       do {
         int valueBytes = cursor.val().remaining();
@@ -35,10 +40,6 @@ final class BatchScan {
           break;
         }
         StoredBatch batch = copyVerified(Keys.decodeLong(cursor.key()), cursor.val());
-        if (batches.isEmpty() && batch.header().lastOffset() < offset) {
-          throw new IllegalStateException("partition log " + dir + ": batch at " + batch.header().baseOffset()
-              + " ends at " + batch.header().lastOffset() + ", no batch holds offset " + offset);
-        }
         batches.add(batch);
         totalBytes += valueBytes;
       } while (totalBytes < maxBytes && cursor.next());
@@ -77,19 +78,23 @@ final class BatchScan {
     return header;
   }
 
-  /** Positions the cursor on the greatest key <= offset: MDB_SET_RANGE finds the least key >= offset. */
-  private void seekToBatchContaining(Cursor<ByteBuffer> cursor, long offset) {
-    boolean found;
-    if (!cursor.get(Keys.readKey(offset), GetOp.MDB_SET_RANGE)) {
-      found = cursor.last();
-    } else if (Keys.decodeLong(cursor.key()) > offset) {
-      found = cursor.prev();
-    } else {
-      found = true;
+  /**
+   * Positions the cursor on the batch holding offset, or else on the first batch after it (a gap left by compaction);
+   * false when there is neither. MDB_SET_RANGE finds the least key >= offset; the batch before it may hold offset.
+   */
+  private boolean seekToBatchContainingOrAfter(Cursor<ByteBuffer> cursor, long offset) {
+    boolean atOrAfter = cursor.get(Keys.readKey(offset), GetOp.MDB_SET_RANGE);
+    if (atOrAfter && Keys.decodeLong(cursor.key()) == offset) {
+      return true;
     }
-    if (!found) {
-      throw new IllegalStateException("partition log " + dir + " has no batch at or before offset " + offset);
+    boolean before = atOrAfter ? cursor.prev() : cursor.last();
+    if (before && header(Keys.decodeLong(cursor.key()), cursor.val()).lastOffset() >= offset) {
+      return true;
     }
+    if (!before) {
+      return atOrAfter && cursor.first();
+    }
+    return cursor.next();
   }
 
   /** Copies the value out of the map (it is only valid while the txn is open) after checking it is intact. */

@@ -35,6 +35,14 @@ record LogState(long nextOffset, long logStartOffset, long lastAppliedIndex, lon
     return new LogState(nextOffset, newLogStartOffset, appliedIndex, appliedTerm, sizeBytes - freedBytes);
   }
 
+  /** After compaction shrank or removed stored batches (offsets and the Raft position do not change). */
+  LogState afterCompaction(long freedBytes) {
+    if (freedBytes < 0 || freedBytes > sizeBytes) {
+      throw new IllegalStateException("compaction freeing " + freedBytes + " bytes does not fit log state " + this);
+    }
+    return new LogState(nextOffset, logStartOffset, lastAppliedIndex, lastAppliedTerm, sizeBytes - freedBytes);
+  }
+
   LogState withApplied(long appliedIndex, long appliedTerm) {
     return new LogState(nextOffset, logStartOffset, appliedIndex, appliedTerm, sizeBytes);
   }

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * and opening a log whose catch-up never finished rolls the copied batches back, so a crash mid-copy cannot leave
  * batches that the Raft position does not account for.
  *
+ * <p>Compaction ({@link #compactBatches}, driven by {@link LogCompactor}) rewrites old batches in place, in bounded
+ * chunks of one write transaction each: a batch keeps its base offset and offset span, loses records, or disappears,
+ * so offsets have gaps and a read at an offset in a gap starts with the next batch.
+ *
  * <p>Space: LMDB never shrinks its data file. Pages freed by {@link #truncateBefore} go to LMDB's free list and are
  * reused by later appends (once no read transaction still sees them), so a log under retention stays at its
  * high-water size on disk instead of growing, and {@link #checkCapacity} counts free pages as available.
@@ -363,6 +367,11 @@ public final class PartitionLog implements AutoCloseable {
    * replica stores a batch byte for byte alike (the same header, append time and payload), so the copy must be
    * exactly as long as the damaged value; offsets, state and Raft position do not change.
    *
+   * <p>Compaction is the exception: each replica compacts its own log, at its own time, so a compacted batch may
+   * differ between replicas (or be gone from one). Rewriting is deterministic (the same records kept give the same
+   * bytes), so a copy compacted alike repairs it; a copy of a different length is refused here, and the damaged
+   * batch stays unserved until another way (catch-up, a new replica) replaces it.
+   *
    * @param intact the batch as another replica stores it, CRC-checked ({@link StoredBatch#fromStoredBytes})
    * @throws IllegalArgumentException if no batch is stored at its base offset or the stored one differs in length
    */
@@ -379,6 +388,109 @@ public final class PartitionLog implements AutoCloseable {
       env.log().reserve(txn, key, bytes.length).put(bytes);
     });
     LOG.warn("partition log {}: repaired the batch at base offset {} with another replica's copy", dir, baseOffset);
+  }
+
+  /**
+   * Rewrites one chunk of batches for compaction, in one write transaction: up to {@code batchesMax} batches, from the
+   * first one whose base offset is at least {@code fromOffset}, that start below {@code endOffset}. Each is
+   * CRC-checked and handed to {@code rewriter}; a batch it shrinks is stored again under the same base offset with the
+   * same header (record count = the offset span, producer fields, timestamps, append time, codec) and the new
+   * payload's CRC32C, and a batch it empties is removed. A rewrite that would not be smaller is not stored (keeping
+   * more records than needed is always allowed). Offsets, the log start, the next offset, the Raft position and
+   * producer state do not change; the log's size does. Writer method: appends wait for the chunk, so callers keep
+   * chunks small.
+   *
+   * @throws CorruptBatchException if a batch fails its checks; the chunk is not applied
+   * @throws StorageException if a catch-up is in progress or the log ends below {@code endOffset} (a catch-up was
+   *     rolled back since the caller read it); nothing is applied
+   */
+  public synchronized CompactionChunk compactBatches(long fromOffset, long endOffset, int batchesMax,
+      BatchRewriter rewriter) {
+    if (batchesMax <= 0) {
+      throw new IllegalArgumentException("batchesMax must be > 0, got " + batchesMax);
+    }
+    LogState before = state;
+    // The key map may hold offsets of batches a catch-up copied and then rolled back: compacting against them could
+    // drop the only remaining record of a key. Wait until the catch-up is over and the log reaches the mapped range.
+    if (endOffset > before.nextOffset() || env.read(txn -> env.meta().get(txn, catchUpKey)) != null) {
+      throw new StorageException("partition log " + dir + " is catching up from another replica or ends below "
+          + endOffset + ": compaction waits for a later pass");
+    }
+    CompactionChunk[] chunk = new CompactionChunk[1];
+    LogState[] after = new LogState[1];
+    env.write(txn -> {
+      // env.write may run this again after growing the map: every counter starts afresh.
+      chunk[0] = compactChunk(txn, fromOffset, endOffset, batchesMax, rewriter);
+      after[0] = before.afterCompaction(chunk[0].bytesFreed());
+      putState(txn, after[0]);
+    });
+    state = after[0];
+    return chunk[0];
+  }
+
+  /** Rewrites, or removes, whole batches for compaction; see {@link #compactBatches}. */
+  @FunctionalInterface
+  public interface BatchRewriter {
+    /**
+     * @param payload the stored payload, read-only and valid only during the call
+     * @return null to keep the batch as it is, an empty buffer to remove it, or the new payload
+     */
+    ByteBuffer rewrite(BatchHeader header, ByteBuffer payload);
+  }
+
+  private CompactionChunk compactChunk(Txn<ByteBuffer> txn, long fromOffset, long endOffset, int batchesMax,
+      BatchRewriter rewriter) {
+    BatchScan scan = new BatchScan(dir, env.log());
+    long next = fromOffset;
+    int read = 0;
+    int shrunkBatches = 0;
+    int deleted = 0;
+    long bytesRead = 0;
+    long bytesFreed = 0;
+    try (Cursor<ByteBuffer> cursor = env.log().openCursor(txn)) {
+      while (read < batchesMax) {
+        // Seek afresh each time: a put or delete may leave the cursor anywhere.
+        if (!cursor.get(Keys.readKey(next), GetOp.MDB_SET_RANGE) || Keys.decodeLong(cursor.key()) >= endOffset) {
+          return new CompactionChunk(next, true, read, bytesRead, shrunkBatches, deleted, bytesFreed);
+        }
+        long baseOffset = Keys.decodeLong(cursor.key());
+        ByteBuffer value = cursor.val();
+        BatchHeader header = scan.header(baseOffset, value);
+        ByteBuffer payload = value.duplicate().position(value.position() + BatchHeader.SIZE_BYTES).slice();
+        int payloadCrc = Crc32c.of(payload);
+        if (payloadCrc != header.crc32c()) {
+          throw new CorruptBatchException("partition log " + dir + ": stored batch at base offset " + baseOffset
+              + " is corrupt: CRC32C of the payload is " + Integer.toHexString(payloadCrc) + ", header says "
+              + Integer.toHexString(header.crc32c()), baseOffset);
+        }
+        int storedBytes = value.remaining();
+        read++;
+        bytesRead += storedBytes;
+        next = header.lastOffset() + 1;
+        ByteBuffer rewritten = rewriter.rewrite(header, payload.asReadOnlyBuffer());
+        if (rewritten == null) {
+          continue;
+        }
+        // The rewrite may alias the stored value, whose page the write below can reuse: copy it out first.
+        ByteBuffer kept = ByteBuffer.allocate(rewritten.remaining()).put(rewritten.duplicate()).flip();
+        ByteBuffer key = Keys.encodeLong(writeOffsetKey, baseOffset);
+        if (!kept.hasRemaining()) {
+          env.log().delete(txn, key);
+          deleted++;
+          bytesFreed += storedBytes;
+        } else if (kept.remaining() < payload.remaining()) {
+          BatchHeader shrunk = new BatchHeader(baseOffset, header.recordCount(), header.firstTimestampMs(),
+              header.maxTimestampMs(), header.producerId(), header.producerEpoch(), header.baseSequence(),
+              header.codec(), header.appendTimeMs(), Crc32c.of(kept));
+          ByteBuffer out = env.log().reserve(txn, key, BatchHeader.SIZE_BYTES + kept.remaining());
+          shrunk.writeTo(out);
+          out.put(kept.duplicate());
+          shrunkBatches++;
+          bytesFreed += payload.remaining() - kept.remaining();
+        }
+      }
+    }
+    return new CompactionChunk(next, false, read, bytesRead, shrunkBatches, deleted, bytesFreed);
   }
 
   /** Index of the last Raft entry applied to this log; -1 when nothing was applied yet. */
@@ -482,6 +594,11 @@ public final class PartitionLog implements AutoCloseable {
   public void close() {
     env.close();
     LOG.debug("closed partition log {}", dir);
+  }
+
+  @Override
+  public String toString() {
+    return "partition log " + dir;
   }
 
   private void requireAppliedAdvances(LogState before, long appliedIndex, long appliedTerm) {

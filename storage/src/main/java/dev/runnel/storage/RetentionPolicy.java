@@ -28,7 +28,7 @@ public final class RetentionPolicy {
    * The batch ending at {@code nextOffset - 1} (the newest) is never deleted, as Kafka never deletes the active
    * segment's data by retention, so a topic keeps its latest position readable.
    *
-   * @param oldestFirst consecutive stored batches from the start of the log
+   * @param oldestFirst stored batches from the start of the log, in offset order (compaction may leave gaps)
    * @param logSizeBytes the log's {@link PartitionLog#sizeBytes()}
    * @param retentionMs age limit in milliseconds, or {@link #UNLIMITED}
    * @param retentionBytes size limit in bytes, or {@link #UNLIMITED}
@@ -52,9 +52,10 @@ public final class RetentionPolicy {
     long expectedBaseOffset = oldestFirst.get(0).header().baseOffset();
     for (StoredBatchInfo batch : oldestFirst) {
       BatchHeader header = batch.header();
-      if (header.baseOffset() != expectedBaseOffset || header.lastOffset() >= nextOffset) {
-        throw new IllegalArgumentException("batches must be consecutive and below nextOffset " + nextOffset
-            + ": expected base offset " + expectedBaseOffset + ", got " + header);
+      // Compaction may have removed whole batches: a gap between batches is fine, overlap or disorder is not.
+      if (header.baseOffset() < expectedBaseOffset || header.lastOffset() >= nextOffset) {
+        throw new IllegalArgumentException("batches must be in offset order and below nextOffset " + nextOffset
+            + ": expected base offset " + expectedBaseOffset + " or later, got " + header);
       }
       if (header.lastOffset() == nextOffset - 1) {
         return header.baseOffset(); // the newest batch stays

@@ -9,6 +9,10 @@
  *       ({@code oldestBatches}), check capacity, sync.
  *   <li>{@link dev.runnel.storage.RetentionPolicy} — the pure retention.ms / retention.bytes decision over
  *       {@link dev.runnel.storage.StoredBatchInfo}s: where the log should start.
+ *   <li>{@link dev.runnel.storage.LogCompactor} — compaction of one log (latest record per key, tombstones expire)
+ *       over {@link dev.runnel.storage.PartitionLog#compactBatches}, with a bounded
+ *       {@link dev.runnel.storage.KeyOffsetMap}; the records are read through a {@link dev.runnel.storage.RecordCodec}
+ *       the caller supplies, so payloads stay opaque here.
  *   <li>{@link dev.runnel.storage.BatchHeader} — the fixed, versioned binary header stored in front of each
  *       batch's opaque payload; {@link dev.runnel.storage.StoredBatch} — a batch as read.
  *   <li>{@link dev.runnel.storage.LogConfig} — map size and disk-free limits; {@link dev.runnel.storage.Crc32c}.

@@ -91,10 +91,18 @@ class RetentionPolicyTest {
   }
 
   @Test
-  void refusesBatchesThatAreNotConsecutiveOrPassNextOffset() {
+  void refusesBatchesOutOfOrderOrPastNextOffset() {
+    List<StoredBatchInfo> disorder = new ArrayList<>(batches(1, 2, 3));
+    disorder.add(1, disorder.remove(2));
+    assertThrows(IllegalArgumentException.class, () -> retentionCutoff(disorder, 0, 0, 0, 1_000, 40));
+    assertThrows(IllegalArgumentException.class, () -> retentionCutoff(batches(1, 2, 3), 0, 0, 0, 1_000, 25));
+  }
+
+  @Test
+  void aBatchRemovedByCompactionLeavesAGapThatRetentionSkips() {
     List<StoredBatchInfo> gap = new ArrayList<>(batches(1, 2, 3));
     gap.remove(1);
-    assertThrows(IllegalArgumentException.class, () -> retentionCutoff(gap, 0, 0, 0, 1_000, 30));
-    assertThrows(IllegalArgumentException.class, () -> retentionCutoff(batches(1, 2, 3), 0, 0, 0, 1_000, 25));
+    assertEquals(20, retentionCutoff(gap, 2L * BATCH_BYTES, 0, UNLIMITED, 1_000, 30));
+    assertEquals(0, retentionCutoff(gap, 2L * BATCH_BYTES, UNLIMITED, UNLIMITED, 1_000, 30));
   }
 }

@@ -160,7 +160,8 @@ public final class BrokerService {
               new BatchValidator.Limits(
                   TopicRules.maxMessageBytes(topic),
                   TopicRules.storedCodec(topic),
-                  node.batchDecompressedBytesMax()),
+                  node.batchDecompressedBytesMax(),
+                  TopicRules.compacted(topic)),
               System.currentTimeMillis());
       handle.log().checkCapacity(command.getPayload().size());
       ReplicationLevel level = replicationLevel(request.getAcks());

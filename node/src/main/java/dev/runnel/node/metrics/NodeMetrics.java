@@ -22,6 +22,13 @@ public final class NodeMetrics {
   public final Counter subscribeStreams = registry.counter("runnel.subscribe.streams");
   public final Counter corruptBatchesFound = registry.counter("runnel.corrupt.batches.found");
   public final Counter corruptBatchesRepaired = registry.counter("runnel.corrupt.batches.repaired");
+  /** Compaction passes that had something to do, and what they read, rewrote and removed. */
+  public final Counter cleanerPasses = registry.counter("runnel.cleaner.passes");
+  public final Counter cleanerBytesRead = registry.counter("runnel.cleaner.bytes.read");
+  public final Counter cleanerBytesRemoved = registry.counter("runnel.cleaner.bytes.removed");
+  public final Counter cleanerBatchesRemoved = registry.counter("runnel.cleaner.batches.removed");
+  public final Counter cleanerBatchesRewritten = registry.counter("runnel.cleaner.batches.rewritten");
+  public final Counter cleanerErrors = registry.counter("runnel.cleaner.errors");
 
   public MetricRegistry registry() {
     return registry;
