@@ -22,11 +22,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "node",
     mixinStandardHelpOptions = true,
-    description = "Run a node in the foreground from a config file. SIGTERM or Ctrl-C stops it.")
+    description = "Run a node in the foreground from a config file. SIGTERM or Ctrl-C stops it.",
+    subcommands = {NodeDecommissionCommand.class})
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Node properties file.")
+  // Checked in call(), not by picocli: `node decommission` does not need it.
+  @Option(names = "--config", paramLabel = "FILE", description = "Node properties file (required).")
   Path configFile;
 
   @Option(
@@ -39,6 +41,9 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (configFile == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
+    }
     Map<String, String> overrides = new LinkedHashMap<>(settings);
     node.putInto(overrides);
     NodeConfig config = load(overrides);

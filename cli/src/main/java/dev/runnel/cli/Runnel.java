@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       TopicCommand.class,
       ClusterCommand.class,
       RecordsCommand.class,
+      PartitionCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       GroupCommand.class,

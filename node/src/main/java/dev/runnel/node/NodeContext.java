@@ -216,6 +216,11 @@ public final class NodeContext {
   }
 
   /** Waits until this node's replicas of the topic are open and have a leader. */
+  /** Completes after a reconcile pass that started now: partitions newly assigned here are open. */
+  public CompletableFuture<Void> reconcileSoon() {
+    return reconciler.reconcileSoon();
+  }
+
   public CompletableFuture<Void> awaitPartitionsReady(String topic) {
     return reconciler
         .reconcileSoon()

@@ -15,8 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.HashSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.slf4j.Logger;
@@ -36,13 +42,15 @@ final class Reconciler implements AutoCloseable {
   private final ClusterMetadata metadata;
   private final PartitionDirectory directory;
   private final NodeMetrics metrics;
-  private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "runnel-reconciler");
-            t.setDaemon(true);
-            return t;
-          });
+  /** Passes after every metadata change, and every few seconds to finish replica moves. */
+  private static final long PERIODIC_PASS_MS = 2_000;
+
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(daemon("runnel-reconciler"));
+  /** Changes of group membership block until committed, so they run apart from the passes. */
+  private final ExecutorService membershipThread =
+      Executors.newSingleThreadExecutor(daemon("runnel-membership"));
+  private final Set<RaftGroupId> membershipChanges = ConcurrentHashMap.newKeySet();
 
   Reconciler(
       RaftHost raft, ClusterMetadata metadata, PartitionDirectory directory, NodeMetrics metrics) {
@@ -50,6 +58,24 @@ final class Reconciler implements AutoCloseable {
     this.raft = raft;
     this.metadata = metadata;
     this.directory = directory;
+    thread.scheduleWithFixedDelay(
+        this::reconcileLogged, PERIODIC_PASS_MS, PERIODIC_PASS_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private void reconcileLogged() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      LOG.warn("reconciling partitions failed, will retry: {}", e.toString());
+    }
   }
 
   /** Schedules a pass; the future completes when a pass that started after this call is done. */
@@ -60,24 +86,68 @@ final class Reconciler implements AutoCloseable {
   private void reconcile() {
     Map<RaftGroupId, PartitionDirectory.Key> desired = new HashMap<>();
     Map<RaftGroupId, TopicRecord> topicOf = new HashMap<>();
+    Map<RaftGroupId, List<Integer>> replicasOf = new HashMap<>();
     int self = RaftIds.nodeIdOf(raft.self().getId());
     for (TopicRecord topic : metadata.topics().values()) {
       for (int p = 0; p < topic.getPartitions(); p++) {
-        if (!topic.getAssignments(p).getReplicasList().contains(self)) {
+        RaftGroupId id = RaftIds.partitionGroup(topic.getTopicId(), p);
+        List<Integer> replicas = topic.getAssignments(p).getReplicasList();
+        replicasOf.put(id, replicas);
+        if (!replicas.contains(self)) {
           continue;
         }
-        RaftGroupId id = RaftIds.partitionGroup(topic.getTopicId(), p);
         desired.put(id, new PartitionDirectory.Key(topic.getTopicId(), p));
         topicOf.put(id, topic);
       }
     }
     Set<RaftGroupId> hostedGroups = raft.groupIds();
     for (RaftGroupId id : hostedGroups) {
-      if (!id.equals(RaftIds.CONTROLLER_GROUP) && !desired.containsKey(id)) {
+      // A replica moved away leaves once its group's configuration no longer names it: leaving
+      // before would take a voter from the group in the middle of the change.
+      if (!id.equals(RaftIds.CONTROLLER_GROUP)
+          && !desired.containsKey(id)
+          && (!replicasOf.containsKey(id) || !raft.groupMembers(id).contains(self))) {
         remove(id);
       }
     }
     desired.forEach((id, key) -> open(id, key, topicOf.get(id)));
+    replicasOf.forEach(
+        (id, replicas) -> {
+          if (raft.leadsAndCaughtUp(id) && !raft.groupMembers(id).equals(new HashSet<>(replicas))) {
+            changeMembers(id, replicas);
+          }
+        });
+  }
+
+  /**
+   * The assignment of a partition this node leads changed (a reassignment): move the group's
+   * configuration to it, off the reconciler's thread, one change per group at a time.
+   */
+  private void changeMembers(RaftGroupId id, List<Integer> replicas) {
+    if (!membershipChanges.add(id)) {
+      return;
+    }
+    List<RaftPeer> peers = peers(replicas);
+    LOG.info("group {}: changing its replicas to nodes {}", id, replicas);
+    CompletableFuture.runAsync(
+            () -> {
+              try {
+                raft.changeMembers(id, peers);
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            },
+            membershipThread)
+        .whenComplete(
+            (ok, failure) -> {
+              membershipChanges.remove(id);
+              if (failure != null) {
+                LOG.warn("group {}: changing replicas failed, will retry: {}", id, failure.toString());
+              } else {
+                LOG.info("group {}: replicas are now nodes {}", id, replicas);
+              }
+              reconcileSoon();
+            });
   }
 
   private void open(RaftGroupId id, PartitionDirectory.Key key, TopicRecord topic) {
@@ -153,5 +223,6 @@ final class Reconciler implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    membershipThread.shutdownNow();
   }
 }

@@ -12,6 +12,7 @@ import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.RegisterNodeCommand;
+import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.raft.ControllerStateMachine;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
@@ -296,6 +297,12 @@ public final class RunnelNode implements AutoCloseable {
   }
 
   /** The log start offset of this node's own replica of a partition (for tests and tools). */
+  /** Whether this node holds a replica of the partition (its Raft group is open here). */
+  public boolean hostsReplica(String topic, int partition) {
+    TopicRecord record = context.directory().metadata().topics().get(topic);
+    return record != null && context.directory().find(record, partition) != null;
+  }
+
   public long describeLocal(String topic, int partition) {
     return context.directory().get(topic, partition).log().logStartOffset();
   }

@@ -9,6 +9,8 @@ import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.GroupOffsets;
 import dev.runnel.proto.internal.NamedProducer;
 import dev.runnel.proto.internal.NodeRecord;
+import dev.runnel.proto.internal.PartitionAssignment;
+import dev.runnel.proto.internal.ReassignPartitionCommand;
 import dev.runnel.proto.internal.RegisterNodeCommand;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
@@ -87,6 +89,8 @@ public final class ClusterMetadata {
         return alterTopicConfigs(command.getAlterTopicConfigs());
       case INIT_PRODUCER:
         return initProducer(command.getInitProducer().getProducerName());
+      case REASSIGN_PARTITION:
+        return reassignPartition(command.getReassignPartition());
       default:
         throw new IllegalStateException("unknown controller command " + command.getCommandCase());
     }
@@ -112,6 +116,30 @@ public final class ClusterMetadata {
         .setProducerId(next.getProducerId())
         .setProducerEpoch(next.getProducerEpoch())
         .build();
+  }
+
+  private ControllerResult reassignPartition(ReassignPartitionCommand reassign) {
+    TopicRecord topic = topics.get(reassign.getTopic());
+    if (topic == null) {
+      return error(ErrorReason.UNKNOWN_TOPIC, "topic '" + reassign.getTopic() + "' does not exist");
+    }
+    if (reassign.getPartition() < 0 || reassign.getPartition() >= topic.getPartitions()) {
+      return error(
+          ErrorReason.UNKNOWN_PARTITION,
+          "topic '" + topic.getName() + "' has no partition " + reassign.getPartition());
+    }
+    for (int replica : reassign.getReplicasList()) {
+      if (!nodes.containsKey(replica)) {
+        return error(ErrorReason.INVALID_REPLICATION_FACTOR, "node " + replica + " is not registered");
+      }
+    }
+    TopicRecord.Builder altered = topic.toBuilder();
+    altered.setAssignments(
+        reassign.getPartition(), PartitionAssignment.newBuilder().addAllReplicas(reassign.getReplicasList()));
+    TreeMap<String, TopicRecord> next = new TreeMap<>(topics);
+    next.put(topic.getName(), altered.build());
+    topics = Collections.unmodifiableSortedMap(next);
+    return ControllerResult.newBuilder().setTopic(altered.build()).build();
   }
 
   private ControllerResult alterTopicConfigs(AlterTopicConfigsCommand alter) {

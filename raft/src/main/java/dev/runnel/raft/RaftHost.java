@@ -2,6 +2,10 @@ package dev.runnel.raft;
 
 import dev.runnel.storage.LogConfig;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -10,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
@@ -132,6 +137,13 @@ public final class RaftHost implements AutoCloseable {
     if (groupIds().contains(groupId)) {
       return;
     }
+    // A replica that left this group earlier (a reassignment) and comes back starts empty and
+    // copies from the leader; Ratis refuses to format over the old directory, so it goes first.
+    Path stale = settings.storageDir().resolve(groupId.getUuid().toString());
+    if (Files.exists(stale)) {
+      LOG.info("deleting the leftover directory of raft group {} before joining it again", groupId);
+      deleteRecursively(stale);
+    }
     RaftClientReply reply =
         server.groupManagement(
             GroupManagementRequest.newAdd(
@@ -140,6 +152,74 @@ public final class RaftHost implements AutoCloseable {
       throw new IOException("cannot add group " + groupId, reply.getException());
     }
     LOG.debug("added raft group {}", groupId);
+  }
+
+  /** Node ids in the group's current configuration as this replica knows it; empty if not hosted. */
+  public Set<Integer> groupMembers(RaftGroupId groupId) {
+    Set<Integer> ids = new HashSet<>();
+    try {
+      for (RaftPeer peer : server.getDivision(groupId).getRaftConf().getCurrentPeers()) {
+        ids.add(RaftIds.nodeIdOf(peer.getId()));
+      }
+    } catch (IOException e) {
+      return Set.of();
+    }
+    return ids;
+  }
+
+  /**
+   * Changes the group's configuration to {@code peers} through its leader (Ratis adds new peers,
+   * lets them catch up, then switches by joint consensus). Ratis refuses to replace a majority of
+   * the members in one step (one of two, say), so a change that both adds and removes members
+   * first adds the new ones, then removes the old ones. Blocks until the change is committed or
+   * the bounded retries give up.
+   */
+  public void changeMembers(RaftGroupId groupId, List<RaftPeer> peers) throws IOException {
+    RaftServer.Division division = server.getDivision(groupId);
+    Set<RaftPeerId> target = new HashSet<>();
+    peers.forEach(p -> target.add(p.getId()));
+    List<RaftPeer> union = new ArrayList<>(peers);
+    boolean adds = false;
+    Set<RaftPeerId> currentIds = new HashSet<>();
+    for (RaftPeer current : division.getRaftConf().getCurrentPeers()) {
+      currentIds.add(current.getId());
+      if (!target.contains(current.getId())) {
+        union.add(RaftPeer.newBuilder(current).setPriority(0).build());
+      }
+    }
+    for (RaftPeerId id : target) {
+      adds |= !currentIds.contains(id);
+    }
+    if (adds && union.size() > peers.size()) {
+      setConfiguration(groupId, division.getGroup(), union);
+    }
+    setConfiguration(groupId, server.getDivision(groupId).getGroup(), peers);
+  }
+
+  private void setConfiguration(RaftGroupId groupId, RaftGroup current, List<RaftPeer> peers)
+      throws IOException {
+    try (RaftClient client =
+        RaftClient.newBuilder()
+            .setProperties(server.getProperties())
+            .setRaftGroup(current)
+            .setClientId(ClientId.randomId())
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+            .build()) {
+      RaftClientReply reply = client.admin().setConfiguration(peers);
+      if (!reply.isSuccess()) {
+        throw new IOException("group " + groupId + " did not change its members", reply.getException());
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   /** Removes the group from this server and deletes its directory (Raft log and partition data). */

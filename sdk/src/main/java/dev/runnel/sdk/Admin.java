@@ -17,6 +17,7 @@ import dev.runnel.proto.v1.ListTopicsRequest;
 import dev.runnel.proto.v1.MetadataRequest;
 import dev.runnel.proto.v1.MetadataResponse;
 import dev.runnel.proto.v1.OffsetSpec;
+import dev.runnel.proto.v1.ReassignPartitionRequest;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicSummary;
 import io.grpc.ManagedChannel;
@@ -83,6 +84,22 @@ public final class Admin implements AutoCloseable {
   }
 
   /** Sets {@code set} and returns {@code delete} to their defaults; answers the new description. */
+  /**
+   * Moves a partition's replicas to {@code replicas} (the first is the preferred leader); the
+   * move completes in the background: new replicas copy the data, then the old ones leave.
+   */
+  public TopicDescription reassignPartition(String topic, int partition, List<Integer> replicas) {
+    return call(
+        () ->
+            stub()
+                .reassignPartition(
+                    ReassignPartitionRequest.newBuilder()
+                        .setTopic(topic)
+                        .setPartition(partition)
+                        .addAllReplicas(replicas)
+                        .build()));
+  }
+
   public TopicDescription alterTopicConfigs(String name, Map<String, String> set, Collection<String> delete) {
     return call(
         () ->

@@ -6,6 +6,7 @@ import dev.runnel.node.PartitionHandle;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
 import dev.runnel.proto.internal.AlterTopicConfigsCommand;
+import dev.runnel.proto.internal.ReassignPartitionCommand;
 import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.CreateTopicCommand;
@@ -16,6 +17,7 @@ import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.internal.TruncatePrefixCommand;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.AlterTopicConfigsRequest;
+import dev.runnel.proto.v1.ReassignPartitionRequest;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.DeleteRecordsRequest;
 import dev.runnel.proto.v1.DeleteRecordsResponse;
@@ -48,8 +50,10 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -241,6 +245,49 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                               .putAllConfigs(configs))
                       .build())
               .thenApply(altered -> describe(node.directory().topic(request.getName())));
+        });
+  }
+
+  @Override
+  public void reassignPartition(
+      ReassignPartitionRequest request, StreamObserver<TopicDescription> response) {
+    reply(
+        response,
+        () -> {
+          TopicRecord topic = node.directory().topic(request.getTopic());
+          if (request.getPartition() < 0 || request.getPartition() >= topic.getPartitions()) {
+            throw RunnelError.invalidRequest(
+                "topic '" + topic.getName() + "' has no partition " + request.getPartition()
+                    + " (it has " + topic.getPartitions() + ")");
+          }
+          List<Integer> replicas = request.getReplicasList();
+          Set<Integer> registered = node.directory().metadata().nodes().keySet();
+          if (replicas.isEmpty() || new HashSet<>(replicas).size() != replicas.size()) {
+            throw RunnelError.invalidRequest("replicas must name at least one node, each once; got " + replicas);
+          }
+          for (int replica : replicas) {
+            if (!registered.contains(replica)) {
+              throw RunnelError.invalidRequest(
+                  "unknown node id " + replica + "; the cluster's nodes are " + registered);
+            }
+          }
+          List<Integer> current = topic.getAssignments(request.getPartition()).getReplicasList();
+          if (current.equals(replicas)) {
+            throw RunnelError.invalidRequest(
+                topic.getName() + "-" + request.getPartition() + " already has replicas " + current);
+          }
+          return node.submitController(
+                  ControllerCommand.newBuilder()
+                      .setReassignPartition(
+                          ReassignPartitionCommand.newBuilder()
+                              .setTopic(topic.getName())
+                              .setPartition(request.getPartition())
+                              .addAllReplicas(replicas))
+                      .build())
+              // A new replica on this node opens in the background: describe once it is open
+              // (it catches up later).
+              .thenCompose(done -> node.reconcileSoon())
+              .thenApply(ready -> describe(node.directory().topic(request.getTopic())));
         });
   }
 
