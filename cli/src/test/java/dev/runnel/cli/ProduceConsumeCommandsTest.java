@@ -152,7 +152,7 @@ class ProduceConsumeCommandsTest {
     assertTrue(all.err().contains("produced 2 records"), all.describe());
     Cli.Result bad = Cli.runWithInput("a\n", "produce", "acked", "--acks", "some", "--bootstrap", bootstrap);
     assertEquals(2, bad.exitCode(), bad.describe());
-    assertTrue(bad.err().contains("'some' is not quorum or all"), bad.describe());
+    assertTrue(bad.err().contains("'some' is not quorum, all, leader or none"), bad.describe());
   }
 
   @Test
