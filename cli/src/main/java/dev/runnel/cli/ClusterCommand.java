@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "cluster",
     mixinStandardHelpOptions = true,
     description = "Inspect the cluster.",
-    subcommands = {ClusterDescribeCommand.class})
+    subcommands = {ClusterDescribeCommand.class, ClusterRebalanceCommand.class})
 final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 

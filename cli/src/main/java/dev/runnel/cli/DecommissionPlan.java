@@ -16,16 +16,13 @@ import java.util.TreeMap;
  * replicas among those not already in that partition. Pure: metadata in, moves out.
  */
 final class DecommissionPlan {
-  /** One partition's new replica list. */
-  record Move(String topic, int partition, List<Integer> from, List<Integer> to) {}
-
   private DecommissionPlan() {}
 
   /**
    * @throws IllegalArgumentException if the node is unknown, or a partition has no other node to
    *     take its replica
    */
-  static List<Move> of(MetadataResponse metadata, int node) {
+  static List<ReplicaMove> of(MetadataResponse metadata, int node) {
     Map<Integer, Integer> load = new TreeMap<>();
     for (NodeInfo info : metadata.getNodesList()) {
       load.put(info.getId(), 0);
@@ -39,7 +36,7 @@ final class DecommissionPlan {
       }
     }
     load.remove(node);
-    List<Move> moves = new ArrayList<>();
+    List<ReplicaMove> moves = new ArrayList<>();
     for (TopicMetadata topic : metadata.getTopicsList()) {
       for (PartitionMetadata p : topic.getPartitionsList()) {
         int at = p.getReplicasList().indexOf(node);
@@ -60,7 +57,7 @@ final class DecommissionPlan {
         List<Integer> to = new ArrayList<>(p.getReplicasList());
         to.set(at, target);
         load.merge(target, 1, Integer::sum);
-        moves.add(new Move(topic.getName(), p.getPartition(), p.getReplicasList(), to));
+        moves.add(new ReplicaMove(topic.getName(), p.getPartition(), p.getReplicasList(), to));
       }
     }
     return moves;

@@ -27,13 +27,13 @@ final class NodeDecommissionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Admin admin = client.admin()) {
-      List<DecommissionPlan.Move> moves;
+      List<ReplicaMove> moves;
       try {
         moves = DecommissionPlan.of(admin.metadata(List.of()), node);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      for (DecommissionPlan.Move move : moves) {
+      for (ReplicaMove move : moves) {
         admin.reassignPartition(move.topic(), move.partition(), move.to());
         spec.commandLine().getOut().printf("%s-%d: %s -> %s%n", move.topic(), move.partition(), move.from(), move.to());
       }

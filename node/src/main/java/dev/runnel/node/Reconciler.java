@@ -1,21 +1,21 @@
 package dev.runnel.node;
 
 import dev.runnel.node.metrics.NodeMetrics;
+import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.raft.ClusterMetadata;
 import dev.runnel.raft.PartitionStateMachine;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
 import dev.runnel.storage.CorruptBatchException;
-import dev.runnel.proto.internal.NodeRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.HashSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
