@@ -9,6 +9,7 @@ import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordSet;
+import dev.runnel.storage.BatchHeader;
 import dev.runnel.storage.Crc32c;
 import io.grpc.Status;
 import java.io.IOException;
@@ -32,11 +33,16 @@ import java.util.Map;
  */
 public final class BatchValidator {
   /**
-   * What a topic allows: its batch size limit, the codec it stores (null = the producer's), and
-   * whether every record needs a key (a compacted topic).
+   * What a topic allows: its batch size limit, the codec it stores (null = the producer's),
+   * whether every record needs a key (a compacted topic), and whether the node's append time
+   * replaces the producer's timestamps (message.timestamp.type=LogAppendTime).
    */
   public record Limits(
-      int maxMessageBytes, Codec storedCodec, long decompressedBytesMax, boolean keysRequired) {}
+      int maxMessageBytes,
+      Codec storedCodec,
+      long decompressedBytesMax,
+      boolean keysRequired,
+      boolean logAppendTime) {}
 
   private BatchValidator() {}
 
@@ -84,8 +90,10 @@ public final class BatchValidator {
       throw RunnelError.invalidRequest(
           "record_count is " + batch.getRecordCount() + " but the batch holds " + counted + " records");
     }
-    long firstTs = batch.getFirstTimestampMs() > 0 ? batch.getFirstTimestampMs() : nowMs;
-    long maxTs = batch.getMaxTimestampMs() > 0 ? batch.getMaxTimestampMs() : nowMs;
+    // LogAppendTime: the append time is every record's timestamp, for the time index and for
+    // consumers (flagged in the stored header's codec byte).
+    long firstTs = batch.getFirstTimestampMs() > 0 && !limits.logAppendTime() ? batch.getFirstTimestampMs() : nowMs;
+    long maxTs = batch.getMaxTimestampMs() > 0 && !limits.logAppendTime() ? batch.getMaxTimestampMs() : nowMs;
     return AppendBatchCommand.newBuilder()
         .setRecordCount(batch.getRecordCount())
         .setFirstTimestampMs(firstTs)
@@ -93,7 +101,7 @@ public final class BatchValidator {
         .setProducerId(batch.getProducerId())
         .setProducerEpoch(batch.getProducerEpoch())
         .setBaseSequence(batch.getBaseSequence())
-        .setCodec(stored.getNumber())
+        .setCodec(stored.getNumber() | (limits.logAppendTime() ? BatchHeader.LOG_APPEND_TIME_FLAG : 0))
         .setCrc32C(crc)
         .setAppendTimeMs(nowMs)
         .setPayload(payload)

@@ -25,6 +25,9 @@ public final class TopicRules {
   public static final String CLEANUP_POLICY = "cleanup.policy";
   public static final String DELETE_RETENTION_MS = "delete.retention.ms";
   public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+  public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+  static final String CREATE_TIME = "CreateTime";
+  static final String LOG_APPEND_TIME = "LogAppendTime";
   static final String POLICY_DELETE = "delete";
   static final String POLICY_COMPACT = "compact";
   static final String POLICY_COMPACT_DELETE = "compact,delete";
@@ -53,7 +56,8 @@ public final class TopicRules {
             COMPRESSION_TYPE, COMPRESSION_PRODUCER,
             CLEANUP_POLICY, POLICY_DELETE,
             DELETE_RETENTION_MS, Long.toString(DELETE_RETENTION_MS_DEFAULT),
-            MIN_COMPACTION_LAG_MS, "0");
+            MIN_COMPACTION_LAG_MS, "0",
+            MESSAGE_TIMESTAMP_TYPE, CREATE_TIME);
   }
 
   /** The topic's batch size limit. */
@@ -68,6 +72,11 @@ public final class TopicRules {
   public static Codec storedCodec(TopicRecord topic) {
     String value = topic.getConfigsMap().getOrDefault(COMPRESSION_TYPE, COMPRESSION_PRODUCER);
     return COMPRESSION_CODECS.get(value);
+  }
+
+  /** Whether the node's append time replaces the producers' timestamps (message.timestamp.type). */
+  public static boolean logAppendTime(TopicRecord topic) {
+    return LOG_APPEND_TIME.equals(topic.getConfigsMap().get(MESSAGE_TIMESTAMP_TYPE));
   }
 
   /** Whether the topic keeps the latest record per key (cleanup.policy compact or compact,delete). */
@@ -167,9 +176,23 @@ public final class TopicRules {
         return cleanupPolicy(value);
       case COMPRESSION_TYPE:
         return compressionType(value);
+      case MESSAGE_TIMESTAMP_TYPE:
+        return timestampType(value);
       default:
         throw unknownConfig(key);
     }
+  }
+
+  private static String timestampType(String value) {
+    String trimmed = value.trim();
+    if (trimmed.equalsIgnoreCase(CREATE_TIME)) {
+      return CREATE_TIME;
+    }
+    if (trimmed.equalsIgnoreCase(LOG_APPEND_TIME)) {
+      return LOG_APPEND_TIME;
+    }
+    throw invalidConfig(
+        MESSAGE_TIMESTAMP_TYPE + " must be CreateTime or LogAppendTime; got '" + value + "'");
   }
 
   private static String compressionType(String value) {

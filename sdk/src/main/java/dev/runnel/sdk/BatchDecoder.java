@@ -7,6 +7,7 @@ import dev.runnel.proto.v1.Header;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.RecordSet;
+import dev.runnel.proto.v1.TimestampType;
 import io.grpc.Status;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,8 +49,15 @@ final class BatchDecoder {
               r.hasKey() ? r.getKey().toByteArray() : null,
               r.hasValue() ? r.getValue().toByteArray() : null,
               headers(r),
-              r.getTimestampMs() != 0 ? r.getTimestampMs() : batch.getLogAppendTimeMs()));
+              timestampOf(batch, r)));
     }
+  }
+
+  /** The record's CreateTime, or the batch's append time on LogAppendTime topics (or when unset). */
+  private static long timestampOf(RecordBatch batch, Record r) {
+    boolean appendTime =
+        batch.getTimestampType() == TimestampType.TIMESTAMP_TYPE_LOG_APPEND_TIME || r.getTimestampMs() == 0;
+    return appendTime ? batch.getLogAppendTimeMs() : r.getTimestampMs();
   }
 
   /** The offset after the last one {@code batch} covers (kept or compacted away). */
@@ -125,7 +133,7 @@ final class BatchDecoder {
     }
     List<RecordHeader> headers = new ArrayList<>(r.getHeadersCount());
     for (Header h : r.getHeadersList()) {
-      headers.add(new RecordHeader(h.getKey(), h.getValue().toByteArray()));
+      headers.add(new RecordHeader(h.getKey(), h.hasValue() ? h.getValue().toByteArray() : null));
     }
     return List.copyOf(headers);
   }

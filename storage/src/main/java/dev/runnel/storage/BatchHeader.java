@@ -28,6 +28,24 @@ public record BatchHeader(
    *  baseSequence(4) codec(1) appendTimeMs(8) crc32c(4). */
   public static final int SIZE_BYTES = 1 + 8 + 4 + 8 + 8 + 8 + 2 + 4 + 1 + 8 + 4;
 
+  /**
+   * Bit of the {@code codec} byte that says the batch's timestamps are the node's append time
+   * (topic message.timestamp.type=LogAppendTime); the codec itself is in the low four bits.
+   */
+  public static final byte LOG_APPEND_TIME_FLAG = 0x10;
+
+  private static final int CODEC_MASK = 0x0F;
+
+  /** The compression codec, without attribute bits. */
+  public int codecId() {
+    return codec & CODEC_MASK;
+  }
+
+  /** Whether every record's timestamp is the batch's append time. */
+  public boolean logAppendTime() {
+    return (codec & LOG_APPEND_TIME_FLAG) != 0;
+  }
+
   /** Last offset in the batch; offsets inside a batch are dense. */
   public long lastOffset() {
     return baseOffset + recordCount - 1;

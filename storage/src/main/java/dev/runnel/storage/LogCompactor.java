@@ -128,7 +128,7 @@ public final class LogCompactor {
           onBytesRead.accept(bytes);
           return mapEnd; // the head: the last batch, or appended within min.compaction.lag.ms
         }
-        RecordCodec.Records records = codec.decode(header.codec(), batch.payload());
+        RecordCodec.Records records = codec.decode((byte) header.codecId(), batch.payload());
         if (!map.fits(records.count())) {
           if (map.size() == 0) {
             LOG.warn("{}: the batch at {} has {} records, more than the cleaner's key map holds ({}): raise "
@@ -174,7 +174,7 @@ public final class LogCompactor {
 
     @Override
     public ByteBuffer rewrite(BatchHeader header, ByteBuffer payload) {
-      RecordCodec.Records records = codec.decode(header.codec(), payload);
+      RecordCodec.Records records = codec.decode((byte) header.codecId(), payload);
       int count = records.count();
       if (kept.length < count) {
         kept = new int[count];

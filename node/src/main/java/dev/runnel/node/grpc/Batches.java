@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.proto.internal.OpaqueRecordBatch;
 import dev.runnel.proto.v1.Codec;
+import dev.runnel.proto.v1.TimestampType;
 import dev.runnel.storage.BatchHeader;
 import dev.runnel.storage.StoredBatch;
 
@@ -24,10 +25,14 @@ final class Batches {
             .setProducerId(h.producerId())
             .setProducerEpoch(h.producerEpoch())
             .setBaseSequence(h.baseSequence())
-            .setCodecValue(h.codec())
+            .setCodecValue(h.codecId())
             .setCrc32C(h.crc32c())
-            .setLogAppendTimeMs(h.appendTimeMs());
-    if (h.codec() == Codec.CODEC_NONE_VALUE) {
+            .setLogAppendTimeMs(h.appendTimeMs())
+            .setTimestampType(
+                h.logAppendTime()
+                    ? TimestampType.TIMESTAMP_TYPE_LOG_APPEND_TIME
+                    : TimestampType.TIMESTAMP_TYPE_CREATE_TIME);
+    if (h.codecId() == Codec.CODEC_NONE_VALUE) {
       b.setRecords(payload);
     } else {
       b.setCompressedRecords(payload);

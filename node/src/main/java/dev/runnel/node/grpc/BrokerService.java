@@ -161,7 +161,8 @@ public final class BrokerService {
                   TopicRules.maxMessageBytes(topic),
                   TopicRules.storedCodec(topic),
                   node.batchDecompressedBytesMax(),
-                  TopicRules.compacted(topic)),
+                  TopicRules.compacted(topic),
+                  TopicRules.logAppendTime(topic)),
               System.currentTimeMillis());
       handle.log().checkCapacity(command.getPayload().size());
       ReplicationLevel level = replicationLevel(request.getAcks());
