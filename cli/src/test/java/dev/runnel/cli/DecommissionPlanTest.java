@@ -2,28 +2,14 @@ package dev.runnel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static dev.runnel.cli.TestMetadata.cluster;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.MetadataResponse;
-import dev.runnel.proto.v1.NodeInfo;
-import dev.runnel.proto.v1.PartitionMetadata;
-import dev.runnel.proto.v1.TopicMetadata;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DecommissionPlanTest {
-  private static MetadataResponse cluster(int nodes, List<List<Integer>> partitions) {
-    MetadataResponse.Builder metadata = MetadataResponse.newBuilder();
-    for (int id = 1; id <= nodes; id++) {
-      metadata.addNodes(NodeInfo.newBuilder().setId(id));
-    }
-    TopicMetadata.Builder topic = TopicMetadata.newBuilder().setName("t");
-    for (int p = 0; p < partitions.size(); p++) {
-      topic.addPartitions(PartitionMetadata.newBuilder().setPartition(p).addAllReplicas(partitions.get(p)));
-    }
-    return metadata.addTopics(topic).build();
-  }
-
   @Test
   void replacesEachReplicaInPlaceWithTheLeastLoadedOtherNode() {
     MetadataResponse metadata =

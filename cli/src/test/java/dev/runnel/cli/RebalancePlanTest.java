@@ -1,12 +1,9 @@
 package dev.runnel.cli;
 
+import static dev.runnel.cli.TestMetadata.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.proto.v1.MetadataResponse;
-import dev.runnel.proto.v1.NodeInfo;
-import dev.runnel.proto.v1.PartitionMetadata;
-import dev.runnel.proto.v1.TopicMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,18 +12,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RebalancePlanTest {
-  private static MetadataResponse cluster(int nodes, List<List<Integer>> partitions) {
-    MetadataResponse.Builder metadata = MetadataResponse.newBuilder();
-    for (int id = 1; id <= nodes; id++) {
-      metadata.addNodes(NodeInfo.newBuilder().setId(id));
-    }
-    TopicMetadata.Builder topic = TopicMetadata.newBuilder().setName("t");
-    for (int p = 0; p < partitions.size(); p++) {
-      topic.addPartitions(PartitionMetadata.newBuilder().setPartition(p).addAllReplicas(partitions.get(p)));
-    }
-    return metadata.addTopics(topic).build();
-  }
-
   @Test
   void newNodesTakeReplicasUntilCountsDifferByAtMostOne() {
     // Six partitions RF 3 on nodes 1..3; nodes 4 and 5 just joined.

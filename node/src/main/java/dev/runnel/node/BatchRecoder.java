@@ -5,12 +5,12 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import dev.runnel.proto.Codecs;
+import dev.runnel.proto.ReadThroughInputStream;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordSet;
 import io.grpc.Status;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -134,20 +134,13 @@ final class BatchRecoder {
   }
 
   /** Copies every byte read (or skipped) to {@code sink}; remembers a failure of the source. */
-  private static final class TeeInputStream extends FilterInputStream {
+  private static final class TeeInputStream extends ReadThroughInputStream {
     private final OutputStream sink;
-    private final byte[] skipBuffer = new byte[STREAM_BUFFER_BYTES];
     IOException readFailure;
 
     TeeInputStream(InputStream in, OutputStream sink) {
       super(in);
       this.sink = sink;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int n = read(skipBuffer, 0, 1);
-      return n <= 0 ? -1 : skipBuffer[0] & 0xff;
     }
 
     @Override
@@ -163,25 +156,6 @@ final class BatchRecoder {
         sink.write(b, off, n);
       }
       return n;
-    }
-
-    /** Skipped bytes are records too: read them so the sink gets them. */
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(skipBuffer, 0, (int) Math.min(skipBuffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 

@@ -5,7 +5,6 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.Codec;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -145,20 +144,13 @@ public final class Codecs {
    * Counts what the decoder produces against the bound, and turns the codecs' unchecked
    * exceptions on malformed input (LZ4Exception, ZstdException) into IOExceptions.
    */
-  private static final class GuardedInputStream extends FilterInputStream {
+  private static final class GuardedInputStream extends ReadThroughInputStream {
     private final long bytesMax;
     private long bytesRead;
 
     GuardedInputStream(InputStream in, long bytesMax) {
       super(in);
       this.bytesMax = bytesMax;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n <= 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -176,26 +168,6 @@ public final class Codecs {
         }
       }
       return n;
-    }
-
-    /** Skips by reading, so the bound holds for skipped bytes too. */
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(8192, Math.max(0, n))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 }
