@@ -69,13 +69,34 @@ final class LocalCluster implements AutoCloseable {
   }
 
   void start(int id) throws Exception {
-    Map<String, String> config = new HashMap<>(TestNodes.config(root.resolve("node-" + id)));
-    config.put("node.id", Integer.toString(id));
-    config.put("grpc.port", Integer.toString(grpcPorts[id]));
-    config.put("raft.port", Integer.toString(raftPorts[id]));
-    config.put("controller.quorum.voters", voters);
-    config.putAll(overrides);
-    nodes[id] = TestNodes.start(config);
+    for (int attempt = 1; ; attempt++) {
+      Map<String, String> config = new HashMap<>(TestNodes.config(root.resolve("node-" + id)));
+      config.put("node.id", Integer.toString(id));
+      config.put("grpc.port", Integer.toString(grpcPorts[id]));
+      config.put("raft.port", Integer.toString(raftPorts[id]));
+      config.put("controller.quorum.voters", voters);
+      config.putAll(overrides);
+      try {
+        nodes[id] = TestNodes.start(config);
+        return;
+      } catch (Exception e) {
+        // A port found free can be taken by another process before the node binds it. The
+        // client port is ours to change (the Raft port is named in the voters, so it is not).
+        if (attempt >= 3 || !portTaken(e)) {
+          throw e;
+        }
+        grpcPorts[id] = freePort();
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void stop(int id) {
