@@ -198,20 +198,6 @@ class GroupConsumerTest {
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> workers.stream().allMatch(w -> w.owned.size() == 2));
       await().atMost(Duration.ofSeconds(10)).until(() -> workers.stream().allMatch(w -> w.received.get() > 0));
-      // Two partitions each can be seen while the joins' rebalance is still settling: wait until
-      // no member's callbacks change for a second before taking the baseline.
-      List<Integer> settled = new ArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(
-              () -> {
-                List<Integer> now = workers.stream().map(w -> w.callbacks.size()).toList();
-                boolean same = now.equals(settled) && workers.stream().allMatch(w -> w.owned.size() == 2);
-                settled.clear();
-                settled.addAll(now);
-                return same;
-              });
       List<Integer> callbacksBefore = workers.stream().map(w -> w.callbacks.size()).toList();
       long[] receivedBefore = workers.stream().mapToLong(w -> w.received.get()).toArray();
 
