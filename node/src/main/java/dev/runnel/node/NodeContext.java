@@ -2,6 +2,7 @@ package dev.runnel.node;
 
 import dev.runnel.node.grpc.Forwarder;
 import dev.runnel.node.group.CoordinatorLoop;
+import dev.runnel.node.group.CoordinatorTenure;
 import dev.runnel.node.group.GroupCoordinator;
 import dev.runnel.node.group.GroupErrors;
 import dev.runnel.node.group.GroupLimits;
@@ -36,6 +37,7 @@ public final class NodeContext {
   private final Forwarder forwarder;
   private final ProduceBudget produceBudget;
   private final CoordinatorLoop groups;
+  private final CoordinatorTenure tenure = new CoordinatorTenure();
   private volatile int grpcPort;
 
   NodeContext(
@@ -95,7 +97,9 @@ public final class NodeContext {
    * see docs/concepts.md).
    */
   public RunnelError notCoordinator() {
-    if (raft.leadsAndCaughtUp(RaftIds.CONTROLLER_GROUP)) {
+    if (tenure.coordinates(
+        raft.readyLeaderTerm(RaftIds.CONTROLLER_GROUP),
+        () -> raft.appliedAllCommitted(RaftIds.CONTROLLER_GROUP))) {
       return null;
     }
     int leader = controllerLeaderId();

@@ -355,6 +355,26 @@ public final class RaftHost implements AutoCloseable {
     }
   }
 
+  /**
+   * The current term when this server leads the group and its leadership is ready, else -1.
+   * Unlike {@link #leadsAndCaughtUp} it ignores the apply lag, which is briefly non-zero after
+   * every commit: callers that need "caught up" check it once per term ({@link #appliedAllCommitted}).
+   */
+  public long readyLeaderTerm(RaftGroupId groupId) {
+    DivisionInfo info = info(groupId);
+    return info != null && info.isLeader() && info.isLeaderReady() ? info.getCurrentTerm() : -1;
+  }
+
+  /** True when this replica has applied every entry it knows to be committed. */
+  public boolean appliedAllCommitted(RaftGroupId groupId) {
+    try {
+      RaftServer.Division division = server.getDivision(groupId);
+      return division.getInfo().getLastAppliedIndex() >= division.getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The state machine of a hosted partition group, or null when not hosted (yet). */
   public PartitionStateMachine partition(RaftGroupId groupId) {
     try {
