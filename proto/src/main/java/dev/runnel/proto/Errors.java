@@ -19,6 +19,7 @@ public final class Errors {
   public static final String COORDINATOR_ID = "coordinator_id";
   public static final String COORDINATOR_ADDRESS = "coordinator_address";
   public static final String LIMIT = "limit";
+  public static final String MEMBERS = "members";
 
   private Errors() {}
 }

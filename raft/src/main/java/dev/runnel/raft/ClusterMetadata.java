@@ -91,6 +91,9 @@ public final class ClusterMetadata {
         return initProducer(command.getInitProducer().getProducerName());
       case REASSIGN_PARTITION:
         return reassignPartition(command.getReassignPartition());
+      case DELETE_GROUP_OFFSETS:
+        offsetsByGroup.remove(command.getDeleteGroupOffsets().getGroup());
+        return ControllerResult.getDefaultInstance();
       default:
         throw new IllegalStateException("unknown controller command " + command.getCommandCase());
     }

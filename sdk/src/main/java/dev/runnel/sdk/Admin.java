@@ -3,6 +3,7 @@ package dev.runnel.sdk;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.AlterTopicConfigsRequest;
+import dev.runnel.proto.v1.DeleteGroupRequest;
 import dev.runnel.proto.v1.DeleteRecordsRequest;
 import dev.runnel.proto.v1.DeleteTopicRequest;
 import dev.runnel.proto.v1.DescribeClusterRequest;
@@ -17,7 +18,9 @@ import dev.runnel.proto.v1.ListTopicsRequest;
 import dev.runnel.proto.v1.MetadataRequest;
 import dev.runnel.proto.v1.MetadataResponse;
 import dev.runnel.proto.v1.OffsetSpec;
+import dev.runnel.proto.v1.OffsetReset;
 import dev.runnel.proto.v1.ReassignPartitionRequest;
+import dev.runnel.proto.v1.ResetOffsetsRequest;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicSummary;
 import io.grpc.ManagedChannel;
@@ -155,6 +158,28 @@ public final class Admin implements AutoCloseable {
    */
   public DescribeGroupResponse describeGroup(String group) {
     return call(() -> groups().describeGroup(DescribeGroupRequest.newBuilder().setGroup(group).build()));
+  }
+
+  /**
+   * Sets the committed offsets of {@code group} for {@code partitions} of {@code topic} (empty:
+   * all). The group must have no members (GROUP_NOT_EMPTY otherwise). With {@code dryRun} nothing
+   * is committed; the answer shows the plan either way: per partition the previous committed
+   * offset (-1: none) and the new one.
+   */
+  public List<OffsetReset> resetOffsets(
+      String group, String topic, Collection<Integer> partitions, ResetTo to, boolean dryRun) {
+    ResetOffsetsRequest.Builder request =
+        ResetOffsetsRequest.newBuilder().setGroup(group).setTopic(topic).addAllPartitions(partitions).setDryRun(dryRun);
+    to.applyTo(request);
+    return call(() -> groups().resetOffsets(request.build()).getResetsList());
+  }
+
+  /**
+   * Removes the committed offsets of a group without members (GROUP_NOT_EMPTY otherwise;
+   * UNKNOWN_GROUP when it has none). Returns how many partitions' offsets were removed.
+   */
+  public int deleteGroup(String group) {
+    return call(() -> groups().deleteGroup(DeleteGroupRequest.newBuilder().setGroup(group).build()).getDeletedOffsets());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.runnel.node.group;
 import dev.runnel.node.RunnelError;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class GroupCoordinator {
   private final GroupLimits limits;
   private final Supplier<String> memberIds;
   private final SortedMap<String, Group> groups = new TreeMap<>();
+  /** Empty groups whose offsets an administrator is changing: nobody may join them meanwhile. */
+  private final Set<String> reserved = new HashSet<>();
   /** The partition count of every existing topic, as last told by {@link #topicsChanged}. */
   private Map<String, Integer> partitionCounts = Map.of();
   private long rebalancesOfRemovedGroups;
@@ -44,6 +47,9 @@ public final class GroupCoordinator {
     checkId("client_id", spec.clientId());
     int sessionTimeoutMs = sessionTimeout(spec.sessionTimeoutMs());
     int rebalanceTimeoutMs = rebalanceTimeout(spec.rebalanceTimeoutMs());
+    if (reserved.contains(spec.group())) {
+      throw GroupErrors.reserved(spec.group());
+    }
     Group group = groups.get(spec.group());
     Member old = group == null || spec.staticMemberId().isEmpty() ? null : group.byStaticId(spec.staticMemberId());
     if (group == null && groups.size() >= limits.groupsMax()) {
@@ -175,8 +181,32 @@ public final class GroupCoordinator {
     }
   }
 
+  /**
+   * Keeps members out of the empty group {@code groupId} until {@link #release}, so that none
+   * starts reading at a committed offset an administrator is about to change. Throws
+   * GROUP_NOT_EMPTY when it has members (a static member that is away counts), or when another
+   * administrative change of it is under way.
+   *
+   * @param action what the caller does, for the error message ("reset the offsets")
+   */
+  public void reserveEmpty(String groupId, String action) {
+    GroupErrors.checkGroupId(groupId);
+    Group group = groups.get(groupId);
+    if (group != null && !group.members().isEmpty()) {
+      throw GroupErrors.notEmpty(groupId, group.members().size(), action);
+    }
+    if (!reserved.add(groupId)) {
+      throw GroupErrors.reserved(groupId);
+    }
+  }
+
+  public void release(String groupId) {
+    reserved.remove(groupId);
+  }
+
   /** Ends every stream (this node stopped coordinating); members rejoin elsewhere. */
   public void closeAll(RunnelError error) {
+    reserved.clear();
     for (Group group : groups.values()) {
       rebalancesOfRemovedGroups += group.rebalances();
       for (Member m : group.members().values()) {

@@ -80,6 +80,26 @@ public final class GroupErrors {
         Map.of(Errors.GROUP, group));
   }
 
+  /** Resetting or deleting offsets needs a group without members. */
+  public static RunnelError notEmpty(String group, int members, String action) {
+    return new RunnelError(
+        ErrorReason.GROUP_NOT_EMPTY,
+        Status.Code.FAILED_PRECONDITION,
+        "cannot " + action + " of group '" + group + "': it has " + members + " active member"
+            + (members == 1 ? "" : "s") + "; stop them first (a stopped static member counts until its session"
+            + " timeout passes)",
+        Map.of(Errors.GROUP, group, Errors.MEMBERS, Integer.toString(members)));
+  }
+
+  /** A member tried to join while an administrator changes the group's offsets: retry soon. */
+  public static RunnelError reserved(String group) {
+    return new RunnelError(
+        ErrorReason.NODE_UNAVAILABLE,
+        Status.Code.UNAVAILABLE,
+        "the committed offsets of group '" + group + "' are being reset or deleted right now; retry",
+        Map.of(Errors.GROUP, group));
+  }
+
   /** {@code coordinatorId} -1: not known yet (election); {@code address} may be "". */
   public static RunnelError notCoordinator(int coordinatorId, String address) {
     return new RunnelError(

@@ -11,6 +11,8 @@ import dev.runnel.node.group.MemberSink;
 import dev.runnel.node.group.TopicPartition;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.v1.Assignment;
+import dev.runnel.proto.v1.DeleteGroupRequest;
+import dev.runnel.proto.v1.DeleteGroupResponse;
 import dev.runnel.proto.v1.DescribeGroupRequest;
 import dev.runnel.proto.v1.DescribeGroupResponse;
 import dev.runnel.proto.v1.GroupMember;
@@ -24,6 +26,8 @@ import dev.runnel.proto.v1.Joined;
 import dev.runnel.proto.v1.ListGroupsRequest;
 import dev.runnel.proto.v1.ListGroupsResponse;
 import dev.runnel.proto.v1.PartitionLag;
+import dev.runnel.proto.v1.ResetOffsetsRequest;
+import dev.runnel.proto.v1.ResetOffsetsResponse;
 import dev.runnel.raft.ClusterMetadata;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -45,11 +49,13 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(GroupsService.class);
 
   private final NodeContext node;
-  private final GroupLag lag;
+  private final PartitionOffsets lag;
+  private final GroupOffsetsAdmin admin;
 
   public GroupsService(NodeContext node) {
     this.node = node;
-    this.lag = new GroupLag(node);
+    this.lag = new PartitionOffsets(node);
+    this.admin = new GroupOffsetsAdmin(node, lag);
   }
 
   @Override
@@ -101,6 +107,32 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
                     }
                     return ListGroupsResponse.newBuilder().addAllGroups(byName.values()).build();
                   });
+        });
+  }
+
+  @Override
+  public void resetOffsets(ResetOffsetsRequest request, StreamObserver<ResetOffsetsResponse> response) {
+    AdminService.reply(
+        response,
+        () -> {
+          admin.validate(request);
+          if (forwardedToCoordinator(GroupsGrpc.getResetOffsetsMethod(), request, response)) {
+            return null;
+          }
+          return admin.reset(request);
+        });
+  }
+
+  @Override
+  public void deleteGroup(DeleteGroupRequest request, StreamObserver<DeleteGroupResponse> response) {
+    AdminService.reply(
+        response,
+        () -> {
+          GroupErrors.checkGroupId(request.getGroup());
+          if (forwardedToCoordinator(GroupsGrpc.getDeleteGroupMethod(), request, response)) {
+            return null;
+          }
+          return admin.delete(request);
         });
   }
 

@@ -263,6 +263,29 @@ class GroupCoordinatorTest {
     assertInvalid(new JoinSpec("g4", Set.of("t"), "", "", 10, 0, ""), "session_timeout_ms must be between");
   }
 
+  @Test
+  void anAdministratorReservesOnlyAnEmptyGroup_andNobodyJoinsItUntilReleased() {
+    FakeMember a = join("", "t");
+    join("", "t");
+    RunnelError active = assertThrows(RunnelError.class, () -> coordinator.reserveEmpty(G, "reset the offsets"));
+    assertEquals(ErrorReason.GROUP_NOT_EMPTY, active.reason());
+    assertEquals("2", active.metadata().get("members"));
+    assertTrue(active.getMessage().contains("2 active members"), active.getMessage());
+
+    coordinator.reserveEmpty("idle", "reset the offsets");
+    RunnelError twice = assertThrows(RunnelError.class, () -> coordinator.reserveEmpty("idle", "delete the offsets"));
+    assertEquals(ErrorReason.NODE_UNAVAILABLE, twice.reason());
+    RunnelError blocked =
+        assertThrows(
+            RunnelError.class,
+            () -> coordinator.join(new JoinSpec("idle", Set.of("t"), "", "", 0, 0, ""), new FakeMember(), nowMs));
+    assertEquals(ErrorReason.NODE_UNAVAILABLE, blocked.reason(), "retriable: the SDK rejoins after a backoff");
+    coordinator.release("idle");
+    coordinator.join(new JoinSpec("idle", Set.of("t"), "", "", 0, 0, ""), new FakeMember(), nowMs);
+    assertEquals(1, coordinator.describe("idle").members().size());
+    assertNotNull(a.memberId);
+  }
+
   private void assertInvalid(JoinSpec spec, String message) {
     RunnelError e = assertThrows(RunnelError.class, () -> coordinator.join(spec, new FakeMember(), nowMs));
     assertEquals(ErrorReason.INVALID_REQUEST, e.reason());
