@@ -9,8 +9,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "group",
     mixinStandardHelpOptions = true,
-    description = "List and describe consumer groups (members, assignment, offsets, lag).",
-    subcommands = {GroupListCommand.class, GroupDescribeCommand.class})
+    description = "List, describe, reset and delete consumer groups (members, assignment, offsets, lag).",
+    subcommands = {
+      GroupListCommand.class, GroupDescribeCommand.class, GroupResetOffsetsCommand.class, GroupDeleteCommand.class
+    })
 final class GroupCommand implements Runnable {
   @Spec CommandSpec spec;
 
