@@ -122,6 +122,11 @@ public final class NodeConfig {
         });
     k.put("group.members.max", new String[] {"1000", "most members in one consumer group"});
     k.put("groups.max", new String[] {"10000", "most consumer groups with members on the coordinator"});
+    k.put(
+        "group.metrics.partitions.max",
+        new String[] {
+          "10000", "most (group, partition) series of committed offset and lag the coordinator exports on /metrics"
+        });
     return Collections.unmodifiableMap(k);
   }
 
@@ -197,6 +202,7 @@ public final class NodeConfig {
     intIn("group.rebalance.timeout.ms", 1_000, 600_000);
     intIn("group.members.max", 1, 100_000);
     intIn("groups.max", 1, 1_000_000);
+    intIn("group.metrics.partitions.max", 0, 1_000_000);
   }
 
   private void intIn(String key, long min, long max) {

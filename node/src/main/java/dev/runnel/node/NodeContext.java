@@ -82,7 +82,8 @@ public final class NodeContext {
                     config.intValue("groups.max")),
                 () -> UUID.randomUUID().toString()),
             this::notCoordinator,
-            () -> directory.metadata().topics());
+            () -> directory.metadata().topics(),
+            metrics.groupRebalances::inc);
   }
 
   /** The consumer group coordinator (it only has groups while this node coordinates them). */

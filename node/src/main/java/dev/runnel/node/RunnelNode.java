@@ -162,7 +162,7 @@ public final class RunnelNode implements AutoCloseable {
           AdminHttpServer.start(
               host,
               config.intValue("http.port"),
-              metrics.registry(),
+              metrics::prometheusText,
               () -> !grpc.isShutdown(),
               () -> raft.hasLeaderAndCaughtUp(RaftIds.CONTROLLER_GROUP) && directory.allLed(raft));
       JmxReporter jmx = JmxReporter.forRegistry(metrics.registry()).inDomain("runnel").build();
@@ -268,8 +268,9 @@ public final class RunnelNode implements AutoCloseable {
           }
         });
     metrics.gauge("runnel.groups", () -> context.groups().groupCount());
-    metrics.gauge("runnel.group.members", () -> context.groups().memberCount());
-    metrics.gauge("runnel.group.rebalances", () -> context.groups().rebalances());
+    metrics.gauge("runnel.group.members.total", () -> context.groups().memberCount());
+    GroupMetrics groupMetrics = new GroupMetrics(context, context.config().intValue("group.metrics.partitions.max"));
+    metrics.addFamilies(groupMetrics::families);
   }
 
   private static int freePort(String host) throws IOException {

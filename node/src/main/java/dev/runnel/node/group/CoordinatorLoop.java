@@ -2,14 +2,17 @@ package dev.runnel.node.group;
 
 import dev.runnel.node.RunnelError;
 import dev.runnel.proto.internal.TopicRecord;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,16 +35,21 @@ public final class CoordinatorLoop implements AutoCloseable {
   private volatile int groupCount;
   private volatile int memberCount;
   private volatile long rebalances;
+  private volatile SortedMap<String, Integer> membersByGroup = new TreeMap<>();
+  private final LongConsumer rebalancesAdded;
 
   /**
    * @param notCoordinator null while this node coordinates the groups, else the NOT_COORDINATOR
    *     error naming the node that does
    * @param topics the current topics (an immutable map, replaced on every change)
+   * @param rebalancesAdded told how many rebalances started since the last tick (a counter)
    */
   public CoordinatorLoop(
       GroupCoordinator coordinator,
       Supplier<RunnelError> notCoordinator,
-      Supplier<SortedMap<String, TopicRecord>> topics) {
+      Supplier<SortedMap<String, TopicRecord>> topics,
+      LongConsumer rebalancesAdded) {
+    this.rebalancesAdded = rebalancesAdded;
     this.coordinator = coordinator;
     this.notCoordinator = notCoordinator;
     this.topics = topics;
@@ -125,6 +133,11 @@ public final class CoordinatorLoop implements AutoCloseable {
     return rebalances;
   }
 
+  /** Group id → member count of the groups this node coordinates, as of the last tick. */
+  public SortedMap<String, Integer> membersByGroup() {
+    return membersByGroup;
+  }
+
   private void tickSafely() {
     try {
       tick();
@@ -148,7 +161,12 @@ public final class CoordinatorLoop implements AutoCloseable {
     }
     groupCount = coordinator.groupCount();
     memberCount = coordinator.memberCount();
-    rebalances = coordinator.rebalances();
+    membersByGroup = Collections.unmodifiableSortedMap(coordinator.memberCounts());
+    long total = coordinator.rebalances();
+    if (total > rebalances) {
+      rebalancesAdded.accept(total - rebalances);
+    }
+    rebalances = total;
   }
 
   private void refreshTopics() {

@@ -233,6 +233,13 @@ public final class GroupCoordinator {
     return groups.size();
   }
 
+  /** Group id → its member count, for every group with members. */
+  public SortedMap<String, Integer> memberCounts() {
+    SortedMap<String, Integer> out = new TreeMap<>();
+    groups.forEach((id, group) -> out.put(id, group.members().size()));
+    return out;
+  }
+
   public int memberCount() {
     return groups.values().stream().mapToInt(g -> g.members().size()).sum();
   }

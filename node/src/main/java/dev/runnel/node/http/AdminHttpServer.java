@@ -1,9 +1,7 @@
 package dev.runnel.node.http;
 
-import com.codahale.metrics.MetricRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.runnel.node.metrics.PrometheusText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The node's HTTP admin port: {@code /health} (the process is up and serving), {@code /ready}
@@ -30,7 +29,7 @@ public final class AdminHttpServer implements AutoCloseable {
   }
 
   public static AdminHttpServer start(
-      String host, int port, MetricRegistry metrics, BooleanSupplier healthy, BooleanSupplier ready)
+      String host, int port, Supplier<String> metricsText, BooleanSupplier healthy, BooleanSupplier ready)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
     ExecutorService executor =
@@ -46,7 +45,7 @@ public final class AdminHttpServer implements AutoCloseable {
     server.createContext("/ready", ex -> probe(ex, ready.getAsBoolean()));
     server.createContext(
         "/metrics",
-        ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)));
+        ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText.get()));
     server.start();
     return new AdminHttpServer(server, executor);
   }

@@ -4,7 +4,11 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The node's metrics, in one dropwizard registry (exported as Prometheus text on /metrics and
@@ -29,6 +33,9 @@ public final class NodeMetrics {
   public final Counter cleanerBatchesRemoved = registry.counter("runnel.cleaner.batches.removed");
   public final Counter cleanerBatchesRewritten = registry.counter("runnel.cleaner.batches.rewritten");
   public final Counter cleanerErrors = registry.counter("runnel.cleaner.errors");
+  /** Times a consumer group went from settled to reconciling on this node (while it coordinated). */
+  public final Counter groupRebalances = registry.counter("runnel.group.rebalances");
+  private final List<Supplier<List<MetricFamily>>> familySources = new CopyOnWriteArrayList<>();
 
   public MetricRegistry registry() {
     return registry;
@@ -52,6 +59,18 @@ public final class NodeMetrics {
   /** Drops a deleted topic's counters. */
   public void removeTopic(String topic) {
     registry.removeMatching((name, metric) -> name.startsWith("runnel.topic.") && name.endsWith("." + topic));
+  }
+
+  /** Labelled families computed at each scrape (after the registry's metrics). */
+  public void addFamilies(Supplier<List<MetricFamily>> source) {
+    familySources.add(source);
+  }
+
+  /** Everything, in the Prometheus text format. */
+  public String prometheusText() {
+    List<MetricFamily> families = new ArrayList<>();
+    familySources.forEach(source -> families.addAll(source.get()));
+    return PrometheusText.render(registry, families);
   }
 
   public void gauge(String name, LongSupplier value) {

@@ -6,6 +6,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,11 @@ public final class PrometheusText {
   private PrometheusText() {}
 
   public static String render(MetricRegistry registry) {
+    return render(registry, List.of());
+  }
+
+  /** The registry, then the labelled families. */
+  public static String render(MetricRegistry registry, List<MetricFamily> families) {
     StringBuilder out = new StringBuilder(4096);
     for (Map.Entry<String, Gauge<?>> e : gauges(registry).entrySet()) {
       Object value = e.getValue().getValue();
@@ -51,6 +57,27 @@ public final class PrometheusText {
       sample(out, name + "_count", "", timer.getCount());
       sample(out, name + "_sum", "", seconds(s.getMean() * timer.getCount()));
     }
+    for (MetricFamily family : families) {
+      out.append("# HELP ").append(family.name()).append(' ').append(family.help()).append('\n');
+      family(out, family.name(), family.type());
+      for (MetricFamily.Sample sample : family.samples()) {
+        sample(out, family.name(), labels(sample.labels()), sample.value());
+      }
+    }
+    return out.toString();
+  }
+
+  private static String labels(Map<String, String> labels) {
+    StringBuilder out = new StringBuilder();
+    labels.forEach(
+        (name, value) -> {
+          if (out.length() > 0) {
+            out.append(',');
+          }
+          // Exposition format: backslash, double quote and newline are escaped in label values.
+          String escaped = value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+          out.append(name).append("=\"").append(escaped).append('"');
+        });
     return out.toString();
   }
 
