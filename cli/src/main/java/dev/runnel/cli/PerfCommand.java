@@ -1,6 +1,7 @@
 package dev.runnel.cli;
 
 import dev.runnel.loadtest.ConsumePerf;
+import dev.runnel.loadtest.GroupPerf;
 import dev.runnel.loadtest.ProducePerf;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "perf",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency of a cluster.",
-    subcommands = {ProducePerf.class, ConsumePerf.class})
+    subcommands = {ProducePerf.class, ConsumePerf.class, GroupPerf.class})
 final class PerfCommand implements Runnable {
   @Spec CommandSpec spec;
 
