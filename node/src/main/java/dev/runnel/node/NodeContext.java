@@ -183,6 +183,10 @@ public final class NodeContext {
     return config.intValue("produce.timeout.ms");
   }
 
+  public int produceStreamRequestsMax() {
+    return config.intValue("produce.stream.requests.max");
+  }
+
   public long fetchWaitMaxMs() {
     return config.intValue("fetch.max.wait.ms");
   }
