@@ -183,6 +183,10 @@ public final class NodeContext {
     return config.intValue("produce.timeout.ms");
   }
 
+  public long producerIdExpirationMs() {
+    return config.longValue("producer.id.expiration.ms");
+  }
+
   public int produceStreamRequestsMax() {
     return config.intValue("produce.stream.requests.max");
   }

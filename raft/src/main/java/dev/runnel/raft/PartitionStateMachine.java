@@ -271,7 +271,8 @@ public final class PartitionStateMachine extends BaseStateMachine {
             (byte) cmd.getCodec(),
             cmd.getAppendTimeMs(),
             cmd.getCrc32C());
-    BatchHeader stored = log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), index, term);
+    BatchHeader stored =
+        log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), cmd.getProducerIdExpirationMs(), index, term);
     return AppendResult.newBuilder()
         .setBaseOffset(stored.baseOffset())
         .setLogAppendTimeMs(stored.appendTimeMs())

@@ -47,6 +47,9 @@ public final class PartitionLog implements AutoCloseable {
   /** Largest payload accepted; LMDB could store more, but the node's own batch limit is far below this. */
   public static final int BATCH_PAYLOAD_BYTES_MAX = 256 * 1024 * 1024;
 
+  /** Expired producer entries are swept at most this often (and at most 10 times per expiration). */
+  static final long PRODUCER_SWEEP_INTERVAL_MS_MIN = 60_000;
+
   private final Path dir;
   private final LogEnv env;
 
@@ -58,6 +61,9 @@ public final class PartitionLog implements AutoCloseable {
   private final ByteBuffer metaKey;
   private final ByteBuffer catchUpKey;
   private final ByteBuffer metaValue = ByteBuffer.allocateDirect(LogState.SIZE_BYTES);
+
+  /** Append time from which the next append sweeps expired producer entries. Writer thread only. */
+  private long nextProducerSweepMs;
 
   /** Largest timestamp in the time index; Long.MIN_VALUE when it is empty. Writer thread only. */
   private long timeIndexMaxTimestampMs;
@@ -108,7 +114,17 @@ public final class PartitionLog implements AutoCloseable {
    * @throws OutOfOrderSequenceException if the producer's sequence has a gap; the log is unchanged
    * @throws ProducerFencedException if a newer epoch of the producer id wrote here; the log is unchanged
    */
-  public synchronized BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
+  public BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
+    return append(header, payload, 0, appliedIndex, appliedTerm);
+  }
+
+  /**
+   * {@link #append(BatchHeader, ByteBuffer, long, long)}, forgetting idempotent producers idle for
+   * more than {@code producerIdExpirationMs} (0: never) before {@code header.appendTimeMs()}. The
+   * expiration comes with the batch (the leader's setting) so every replica decides alike.
+   */
+  public synchronized BatchHeader append(
+      BatchHeader header, ByteBuffer payload, long producerIdExpirationMs, long appliedIndex, long appliedTerm) {
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(payload, "payload");
     if (header.recordCount() <= 0) {
@@ -128,22 +144,44 @@ public final class PartitionLog implements AutoCloseable {
     BatchHeader stored = header.withBaseOffset(before.nextOffset());
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
     writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm),
-        txn -> trackProducer(txn, stored));
+        txn -> trackProducer(txn, stored, producerIdExpirationMs));
     return stored;
   }
 
   /** Checks an idempotent producer's batch and records it; a thrown exception aborts the append's transaction. */
-  private void trackProducer(Txn<ByteBuffer> txn, BatchHeader stored) {
+  private void trackProducer(Txn<ByteBuffer> txn, BatchHeader stored, long expirationMs) {
+    if (expirationMs > 0 && stored.appendTimeMs() >= nextProducerSweepMs) {
+      removeExpiredProducers(txn, stored.appendTimeMs(), expirationMs);
+      nextProducerSweepMs = stored.appendTimeMs() + Math.max(expirationMs / 10, PRODUCER_SWEEP_INTERVAL_MS_MIN);
+    }
     if (stored.producerId() <= 0) {
       return;
     }
     ByteBuffer key = Keys.encodeLong(writeProducerKey, stored.producerId());
     ByteBuffer value = env.producers().get(txn, key);
     ProducerEntry entry = value == null ? null : ProducerEntry.decode(value);
+    if (entry != null && entry.expiredAt(stored.appendTimeMs(), expirationMs)) {
+      entry = null;
+    }
     if (ProducerEntry.check(entry, stored) instanceof ProducerEntry.Duplicate duplicate) {
       throw new DuplicateBatchException(duplicate.baseOffset());
     }
     putProducer(txn, stored.producerId(), ProducerEntry.after(entry, stored));
+  }
+
+  /**
+   * Deletes the entries of producers idle past the expiration. Only frees space: {@link
+   * #trackProducer} already treats an expired entry as absent, so when a replica sweeps (which
+   * depends on its uptime) never changes a decision.
+   */
+  private void removeExpiredProducers(Txn<ByteBuffer> txn, long nowMs, long expirationMs) {
+    try (Cursor<ByteBuffer> cursor = env.producers().openCursor(txn)) {
+      for (boolean found = cursor.first(); found; found = cursor.next()) {
+        if (ProducerEntry.decode(cursor.val()).expiredAt(nowMs, expirationMs)) {
+          cursor.delete();
+        }
+      }
+    }
   }
 
   private void putProducer(Txn<ByteBuffer> txn, long producerId, ProducerEntry entry) {

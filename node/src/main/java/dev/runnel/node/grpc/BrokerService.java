@@ -168,15 +168,18 @@ public final class BrokerService {
       }
       AppendBatchCommand command =
           BatchValidator.toCommand(
-              topic.getName(),
-              request.getBatch(),
-              new BatchValidator.Limits(
-                  TopicRules.maxMessageBytes(topic),
-                  TopicRules.storedCodec(topic),
-                  node.batchDecompressedBytesMax(),
-                  TopicRules.compacted(topic),
-                  TopicRules.logAppendTime(topic)),
-              System.currentTimeMillis());
+                  topic.getName(),
+                  request.getBatch(),
+                  new BatchValidator.Limits(
+                      TopicRules.maxMessageBytes(topic),
+                      TopicRules.storedCodec(topic),
+                      node.batchDecompressedBytesMax(),
+                      TopicRules.compacted(topic),
+                      TopicRules.logAppendTime(topic)),
+                  System.currentTimeMillis())
+              .toBuilder()
+              .setProducerIdExpirationMs(node.producerIdExpirationMs())
+              .build();
       handle.log().checkCapacity(command.getPayload().size());
       ReplicationLevel level = replicationLevel(request.getAcks());
       ProduceBudget.Permit permit =
