@@ -36,6 +36,7 @@ public final class NodeContext {
   private final Forwarder forwarder;
   private final ProduceBudget produceBudget;
   private final CoordinatorLoop groups;
+  private final PreferredLeaders preferredLeaders;
   private volatile int grpcPort;
 
   NodeContext(
@@ -59,6 +60,7 @@ public final class NodeContext {
             config.longValue("log.retention.bytes"));
     this.subscriptions =
         new Subscriptions(config.intValue("subscribe.streams.max"), readExecutor, metrics);
+    this.preferredLeaders = new PreferredLeaders(raft, directory);
     this.produceBudget =
         new ProduceBudget(
             config.longValue("produce.pending.bytes.max.per.partition"),
@@ -181,6 +183,10 @@ public final class NodeContext {
 
   public long produceTimeoutMs() {
     return config.intValue("produce.timeout.ms");
+  }
+
+  public PreferredLeaders preferredLeaders() {
+    return preferredLeaders;
   }
 
   public long producerIdExpirationMs() {

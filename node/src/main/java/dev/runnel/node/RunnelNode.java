@@ -355,6 +355,7 @@ public final class RunnelNode implements AutoCloseable {
     http.close();
     jmx.stop();
     context.forwarder().close();
+    context.preferredLeaders().close();
     retention.close();
     cleaner.close();
     reconciler.close();
