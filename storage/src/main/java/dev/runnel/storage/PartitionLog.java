@@ -2,7 +2,6 @@ package dev.runnel.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,23 +46,17 @@ public final class PartitionLog implements AutoCloseable {
   /** Largest payload accepted; LMDB could store more, but the node's own batch limit is far below this. */
   public static final int BATCH_PAYLOAD_BYTES_MAX = 256 * 1024 * 1024;
 
-  /** Expired producer entries are swept at most this often (and at most 10 times per expiration). */
-  static final long PRODUCER_SWEEP_INTERVAL_MS_MIN = 60_000;
-
   private final Path dir;
   private final LogEnv env;
+  private final ProducerTable producers;
 
   // Writer-thread-only direct buffers, reused so an append allocates no direct memory.
   private final ByteBuffer writeOffsetKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampValue = Keys.newLongBuffer();
-  private final ByteBuffer writeProducerKey = Keys.newLongBuffer();
   private final ByteBuffer metaKey;
   private final ByteBuffer catchUpKey;
   private final ByteBuffer metaValue = ByteBuffer.allocateDirect(LogState.SIZE_BYTES);
-
-  /** Append time from which the next append sweeps expired producer entries. Writer thread only. */
-  private long nextProducerSweepMs;
 
   /** Largest timestamp in the time index; Long.MIN_VALUE when it is empty. Writer thread only. */
   private long timeIndexMaxTimestampMs;
@@ -74,6 +67,7 @@ public final class PartitionLog implements AutoCloseable {
   private PartitionLog(Path dir, LogEnv env) {
     this.dir = dir;
     this.env = env;
+    this.producers = new ProducerTable(env.producers());
     this.metaKey = ByteBuffer.allocateDirect(Keys.LOG_STATE.length).put(Keys.LOG_STATE).flip();
     this.catchUpKey = ByteBuffer.allocateDirect(Keys.CATCH_UP.length).put(Keys.CATCH_UP).flip();
     this.state = env.read(this::readState);
@@ -144,58 +138,13 @@ public final class PartitionLog implements AutoCloseable {
     BatchHeader stored = header.withBaseOffset(before.nextOffset());
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
     writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm),
-        txn -> trackProducer(txn, stored, producerIdExpirationMs));
+        txn -> producers.track(txn, stored, producerIdExpirationMs));
     return stored;
-  }
-
-  /** Checks an idempotent producer's batch and records it; a thrown exception aborts the append's transaction. */
-  private void trackProducer(Txn<ByteBuffer> txn, BatchHeader stored, long expirationMs) {
-    if (expirationMs > 0 && stored.appendTimeMs() >= nextProducerSweepMs) {
-      removeExpiredProducers(txn, stored.appendTimeMs(), expirationMs);
-      nextProducerSweepMs = stored.appendTimeMs() + Math.max(expirationMs / 10, PRODUCER_SWEEP_INTERVAL_MS_MIN);
-    }
-    if (stored.producerId() <= 0) {
-      return;
-    }
-    ByteBuffer key = Keys.encodeLong(writeProducerKey, stored.producerId());
-    ByteBuffer value = env.producers().get(txn, key);
-    ProducerEntry entry = value == null ? null : ProducerEntry.decode(value);
-    if (entry != null && entry.expiredAt(stored.appendTimeMs(), expirationMs)) {
-      entry = null;
-    }
-    if (ProducerEntry.check(entry, stored) instanceof ProducerEntry.Duplicate duplicate) {
-      throw new DuplicateBatchException(duplicate.baseOffset());
-    }
-    putProducer(txn, stored.producerId(), ProducerEntry.after(entry, stored));
-  }
-
-  /**
-   * Deletes the entries of producers idle past the expiration. Only frees space: {@link
-   * #trackProducer} already treats an expired entry as absent, so when a replica sweeps (which
-   * depends on its uptime) never changes a decision.
-   */
-  private void removeExpiredProducers(Txn<ByteBuffer> txn, long nowMs, long expirationMs) {
-    try (Cursor<ByteBuffer> cursor = env.producers().openCursor(txn)) {
-      for (boolean found = cursor.first(); found; found = cursor.next()) {
-        if (ProducerEntry.decode(cursor.val()).expiredAt(nowMs, expirationMs)) {
-          cursor.delete();
-        }
-      }
-    }
-  }
-
-  private void putProducer(Txn<ByteBuffer> txn, long producerId, ProducerEntry entry) {
-    byte[] encoded = entry.encode();
-    ByteBuffer value = env.producers().reserve(txn, Keys.encodeLong(writeProducerKey, producerId), encoded.length);
-    value.put(encoded);
   }
 
   /** What this partition remembers of an idempotent producer, or null if it never wrote here. Any thread. */
   public ProducerEntry producerEntry(long producerId) {
-    return env.read(txn -> {
-      ByteBuffer value = env.producers().get(txn, Keys.readKey(producerId));
-      return value == null ? null : ProducerEntry.decode(value);
-    });
+    return env.read(txn -> producers.get(txn, producerId));
   }
 
   /** Stores a batch at its base offset with the time index and the new state, in one write transaction. */
@@ -313,16 +262,9 @@ public final class PartitionLog implements AutoCloseable {
       List<StoredBatch> batches =
           from >= current.nextOffset() ? List.of() : new BatchScan(dir, env.log()).read(txn, from, maxBytes);
       long end = batches.isEmpty() ? from : batches.get(batches.size() - 1).header().lastOffset() + 1;
-      Map<Long, ProducerEntry> producers = new HashMap<>();
-      if (end >= current.nextOffset()) {
-        try (Cursor<ByteBuffer> cursor = env.producers().openCursor(txn)) {
-          for (boolean found = cursor.first(); found; found = cursor.next()) {
-            producers.put(Keys.decodeLong(cursor.key()), ProducerEntry.decode(cursor.val()));
-          }
-        }
-      }
+      Map<Long, ProducerEntry> producerState = end >= current.nextOffset() ? producers.all(txn) : Map.of();
       return new ReplicaChunk(current.logStartOffset(), current.nextOffset(), current.lastAppliedIndex(),
-          current.lastAppliedTerm(), batches, producers);
+          current.lastAppliedTerm(), batches, producerState);
     });
   }
 
@@ -391,8 +333,7 @@ public final class PartitionLog implements AutoCloseable {
       trimTimeIndex(txn, deletion[0].firstKeptBaseOffset());
       after[0] = before.afterTruncate(newStartOffset, deletion[0].freedBytes(), appliedIndex, appliedTerm);
       putState(txn, after[0]);
-      env.producers().drop(txn);
-      producers.forEach((producerId, entry) -> putProducer(txn, producerId, entry));
+      this.producers.replaceAll(txn, producers);
       env.meta().delete(txn, catchUpKey);
     });
     state = after[0];
