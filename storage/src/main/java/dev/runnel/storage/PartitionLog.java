@@ -352,11 +352,13 @@ public final class PartitionLog implements AutoCloseable {
    * batch stays unserved until another way (catch-up, a new replica) replaces it.
    *
    * @param intact the batch as another replica stores it, CRC-checked ({@link StoredBatch#fromStoredBytes})
+   * @return true if the stored batch was replaced, false if it already was identical to {@code intact}
    * @throws IllegalArgumentException if no batch is stored at its base offset or the stored one differs in length
    */
-  public synchronized void repairBatch(StoredBatch intact) {
+  public synchronized boolean repairBatch(StoredBatch intact) {
     long baseOffset = intact.header().baseOffset();
     byte[] bytes = intact.toStoredBytes();
+    boolean[] replaced = {false};
     env.write(txn -> {
       ByteBuffer key = Keys.encodeLong(writeOffsetKey, baseOffset);
       ByteBuffer damaged = env.log().get(txn, key);
@@ -364,9 +366,16 @@ public final class PartitionLog implements AutoCloseable {
         throw new IllegalArgumentException("partition log " + dir + " holds no batch of " + bytes.length
             + " bytes at base offset " + baseOffset + " to repair");
       }
+      if (damaged.equals(ByteBuffer.wrap(bytes))) {
+        return; // repaired already (a read that found the damage before an earlier repair asked again)
+      }
       env.log().reserve(txn, key, bytes.length).put(bytes);
+      replaced[0] = true;
     });
-    LOG.warn("partition log {}: repaired the batch at base offset {} with another replica's copy", dir, baseOffset);
+    if (replaced[0]) {
+      LOG.warn("partition log {}: repaired the batch at base offset {} with another replica's copy", dir, baseOffset);
+    }
+    return replaced[0];
   }
 
   /**
