@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
     name = "cluster",
     mixinStandardHelpOptions = true,
     description = "Inspect the cluster.",
-    subcommands = {ClusterDescribeCommand.class, ClusterRebalanceCommand.class})
+    subcommands = {
+      ClusterDescribeCommand.class,
+      ClusterRebalanceCommand.class,
+      ClusterElectLeadersCommand.class
+    })
 final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 

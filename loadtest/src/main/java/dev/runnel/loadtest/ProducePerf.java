@@ -106,6 +106,13 @@ public final class ProducePerf implements Callable<Integer> {
   int batchSizeBytes;
 
   @Option(
+      names = "--max-in-flight",
+      defaultValue = "5",
+      paramLabel = "N",
+      description = "Batches per partition in flight at once, 1..5 (default: ${DEFAULT-VALUE}).")
+  int maxInFlightPerPartition;
+
+  @Option(
       names = "--duration-s",
       defaultValue = "300",
       paramLabel = "S",
@@ -170,6 +177,7 @@ public final class ProducePerf implements Callable<Integer> {
     OptionBounds.check(spec, "--rate", ratePerSec, 0, 100_000_000);
     OptionBounds.check(spec, "--producers", producers, 1, 256);
     OptionBounds.check(spec, "--key-count", keyCount, 0, 10_000_000);
+    OptionBounds.check(spec, "--max-in-flight", maxInFlightPerPartition, 1, 5);
     OptionBounds.check(spec, "--duration-s", durationSMax, 1, 86_400);
     OptionBounds.check(spec, "--partitions", partitions, 1, 100_000);
     if (!payload.equals("random") && !payload.equals("json")) {
@@ -184,6 +192,7 @@ public final class ProducePerf implements Callable<Integer> {
         .acks(acks)
         .compression(compression)
         .batchSizeBytes(batchSizeBytes)
+        .maxInFlightPerPartition(maxInFlightPerPartition)
         .requestTimeoutMs(REQUEST_TIMEOUT_MS)
         .build();
   }

@@ -85,6 +85,12 @@ public final class NodeConfig {
     k.put(
         "produce.pending.bytes.max",
         new String[] {"268435456", "batch bytes of all partitions accepted but not committed yet"});
+    k.put(
+        "producer.id.expiration.ms",
+        new String[] {"86400000", "a partition forgets an idempotent producer idle this long"});
+    k.put(
+        "produce.stream.requests.max",
+        new String[] {"1024", "unanswered requests one ProduceStream may have; more are answered BUSY"});
     k.put("fetch.max.bytes", new String[] {"67108864", "upper bound of one fetch/stream message"});
     k.put("fetch.max.wait.ms", new String[] {"30000", "upper bound of a fetch long poll"});
     k.put("subscribe.streams.max", new String[] {"1024", "most concurrent Subscribe streams"});
@@ -182,6 +188,8 @@ public final class NodeConfig {
     intIn("produce.timeout.ms", 100, 600_000);
     longIn("produce.pending.bytes.max.per.partition", 1024, 1L << 40);
     longIn("produce.pending.bytes.max", 1024, 1L << 40);
+    intIn("produce.stream.requests.max", 1, 1_000_000);
+    longIn("producer.id.expiration.ms", 1_000, 365L * 86_400_000);
     intIn("fetch.max.bytes", 1024, 256 << 20);
     intIn("fetch.max.wait.ms", 0, 600_000);
     intIn("subscribe.streams.max", 1, 1_000_000);

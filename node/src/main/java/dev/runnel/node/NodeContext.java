@@ -38,6 +38,7 @@ public final class NodeContext {
   private final ProduceBudget produceBudget;
   private final CoordinatorLoop groups;
   private final CoordinatorTenure tenure = new CoordinatorTenure();
+  private final PreferredLeaders preferredLeaders;
   private volatile int grpcPort;
 
   NodeContext(
@@ -61,6 +62,7 @@ public final class NodeContext {
             config.longValue("log.retention.bytes"));
     this.subscriptions =
         new Subscriptions(config.intValue("subscribe.streams.max"), readExecutor, metrics);
+    this.preferredLeaders = new PreferredLeaders(raft, directory);
     this.produceBudget =
         new ProduceBudget(
             config.longValue("produce.pending.bytes.max.per.partition"),
@@ -186,6 +188,18 @@ public final class NodeContext {
 
   public long produceTimeoutMs() {
     return config.intValue("produce.timeout.ms");
+  }
+
+  public PreferredLeaders preferredLeaders() {
+    return preferredLeaders;
+  }
+
+  public long producerIdExpirationMs() {
+    return config.longValue("producer.id.expiration.ms");
+  }
+
+  public int produceStreamRequestsMax() {
+    return config.intValue("produce.stream.requests.max");
   }
 
   public long fetchWaitMaxMs() {

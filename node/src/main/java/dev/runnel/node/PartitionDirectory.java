@@ -1,11 +1,15 @@
 package dev.runnel.node;
 
 import dev.runnel.proto.Errors;
+import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.raft.ClusterMetadata;
 import dev.runnel.raft.RaftHost;
+import dev.runnel.raft.RaftIds;
 import io.grpc.Status;
+import org.apache.ratis.protocol.RaftPeer;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,19 @@ public final class PartitionDirectory {
 
   public ClusterMetadata metadata() {
     return metadata;
+  }
+
+  /** The replicas as Raft peers; the preferred leader (first replica) gets the higher priority. */
+  public List<RaftPeer> peers(List<Integer> replicas) {
+    List<RaftPeer> peers = new ArrayList<>(replicas.size());
+    for (int i = 0; i < replicas.size(); i++) {
+      NodeRecord node = metadata.nodes().get(replicas.get(i));
+      if (node == null) {
+        throw new IllegalStateException("replica on unregistered node " + replicas.get(i));
+      }
+      peers.add(RaftIds.peer(node.getId(), node.getHost(), node.getRaftPort(), i == 0 ? 1 : 0));
+    }
+    return peers;
   }
 
   /** The topic, or UNKNOWN_TOPIC. */

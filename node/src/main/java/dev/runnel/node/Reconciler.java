@@ -127,7 +127,7 @@ final class Reconciler implements AutoCloseable {
     if (!membershipChanges.add(id)) {
       return;
     }
-    List<RaftPeer> peers = peers(replicas);
+    List<RaftPeer> peers = directory.peers(replicas);
     LOG.info("group {}: changing its replicas to nodes {}", id, replicas);
     CompletableFuture.runAsync(
             () -> {
@@ -155,7 +155,7 @@ final class Reconciler implements AutoCloseable {
       return;
     }
     try {
-      raft.ensureGroup(id, peers(topic.getAssignments(key.partition()).getReplicasList()));
+      raft.ensureGroup(id, directory.peers(topic.getAssignments(key.partition()).getReplicasList()));
       PartitionStateMachine sm = raft.partition(id);
       if (sm == null || sm.log() == null) {
         throw new IllegalStateException("group " + id + " has no partition state machine");
@@ -185,19 +185,6 @@ final class Reconciler implements AutoCloseable {
                 metrics.corruptBatchesRepaired.inc();
               }
             });
-  }
-
-  /** The replicas as Raft peers; the preferred leader (first replica) gets the higher priority. */
-  private List<RaftPeer> peers(List<Integer> replicas) {
-    List<RaftPeer> peers = new ArrayList<>(replicas.size());
-    for (int i = 0; i < replicas.size(); i++) {
-      NodeRecord node = metadata.nodes().get(replicas.get(i));
-      if (node == null) {
-        throw new IllegalStateException("replica on unregistered node " + replicas.get(i));
-      }
-      peers.add(RaftIds.peer(node.getId(), node.getHost(), node.getRaftPort(), i == 0 ? 1 : 0));
-    }
-    return peers;
   }
 
   private void remove(RaftGroupId id) {

@@ -297,13 +297,13 @@ public final class RunnelNode implements AutoCloseable {
     return http.port();
   }
 
-  /** The log start offset of this node's own replica of a partition (for tests and tools). */
   /** Whether this node holds a replica of the partition (its Raft group is open here). */
   public boolean hostsReplica(String topic, int partition) {
     TopicRecord record = context.directory().metadata().topics().get(topic);
     return record != null && context.directory().find(record, partition) != null;
   }
 
+  /** The log start offset of this node's own replica of a partition (for tests and tools). */
   public long describeLocal(String topic, int partition) {
     return context.directory().get(topic, partition).log().logStartOffset();
   }
@@ -316,7 +316,11 @@ public final class RunnelNode implements AutoCloseable {
     return config;
   }
 
-  /** Blocks until the node is closed. */
+  /** Nodes registered in this node's copy of the cluster metadata. */
+  int registeredNodes() {
+    return context.directory().metadata().nodes().size();
+  }
+
   private static LogCleaner.Settings cleanerSettings(NodeConfig config) {
     return new LogCleaner.Settings(
         config.longValue("log.cleaner.interval.ms"),
@@ -325,6 +329,7 @@ public final class RunnelNode implements AutoCloseable {
         config.intValue("log.cleaner.batches.per.txn"));
   }
 
+  /** Blocks until the node is closed. */
   public void awaitTermination() throws InterruptedException {
     grpc.awaitTermination();
   }
@@ -356,6 +361,7 @@ public final class RunnelNode implements AutoCloseable {
     http.close();
     jmx.stop();
     context.forwarder().close();
+    context.preferredLeaders().close();
     retention.close();
     cleaner.close();
     reconciler.close();

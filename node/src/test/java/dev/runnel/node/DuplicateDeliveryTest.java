@@ -23,7 +23,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,9 +103,13 @@ class DuplicateDeliveryTest {
     }
   }
 
-  /** Every 3rd produce loses its answer; every 4th is also sent a second time, as a network might. */
+  /**
+   * On the producer's ProduceStream, every 3rd answer is lost together with the stream (as when a
+   * connection drops), and every 4th request is delivered twice, as a network might.
+   */
   private static final class LossyTransport implements ClientInterceptor, AutoCloseable {
-    final AtomicInteger produces = new AtomicInteger();
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger answers = new AtomicInteger();
     final AtomicInteger lostAnswers = new AtomicInteger();
     final AtomicInteger repeats = new AtomicInteger();
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -124,38 +127,45 @@ class DuplicateDeliveryTest {
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-      if (!method.getFullMethodName().equals(BrokerGrpc.getProduceMethod().getFullMethodName())) {
+      if (!method.getFullMethodName().equals(BrokerGrpc.getProduceStreamMethod().getFullMethodName())) {
         return next.newCall(method, options);
       }
-      int n = produces.incrementAndGet();
       return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        private volatile boolean lost;
+
         @Override
         public void start(Listener<R> listener, Metadata headers) {
-          if (n % 3 != 0) {
-            super.start(listener, headers);
-            return;
-          }
+          ClientCall<Q, R> call = this;
           super.start(new SimpleForwardingClientCallListener<>(listener) {
             @Override
             public void onMessage(R message) {
-              // the answer is lost on the way back
+              if (lost) {
+                return;
+              }
+              if (answers.incrementAndGet() % 3 == 0) {
+                lost = true;
+                lostAnswers.incrementAndGet();
+                call.cancel("answer lost by the test transport", null);
+                return;
+              }
+              super.onMessage(message);
             }
 
             @Override
             public void onClose(Status status, Metadata trailers) {
-              lostAnswers.incrementAndGet();
-              super.onClose(Status.UNAVAILABLE.withDescription("answer lost by the test transport"), trailers);
+              super.onClose(lost ? Status.UNAVAILABLE.withDescription("answer lost by the test transport") : status,
+                  trailers);
             }
           }, headers);
         }
 
         @Override
         public void sendMessage(Q message) {
-          if (n % 4 == 0) {
-            repeats.incrementAndGet();
-            ClientCalls.futureUnaryCall(next.newCall(method, options), message);
-          }
           super.sendMessage(message);
+          if (requests.incrementAndGet() % 4 == 0) {
+            repeats.incrementAndGet();
+            super.sendMessage(message);
+          }
         }
       };
     }

@@ -25,6 +25,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +89,33 @@ class IdempotentProduceTest {
       assertTrue(again.getDuplicate());
       assertEquals(4, again.getBaseOffset());
       assertEquals(5, highWatermark(broker));
+    } finally {
+      channel.shutdownNow();
+      node.close();
+    }
+  }
+
+  /** The node's producer.id.expiration.ms reaches the partition: an idle producer is forgotten. */
+  @Test
+  void anIdleProducerIsForgottenAfterTheNodesExpiration() throws Exception {
+    Map<String, String> config = TestNodes.config(dataDir);
+    config.put("producer.id.expiration.ms", "1000");
+    RunnelNode node = TestNodes.start(config);
+    ManagedChannel channel = TestNodes.channel(node);
+    try {
+      AdminGrpc.newBlockingStub(channel)
+          .createTopic(CreateTopicRequest.newBuilder().setName("once").setPartitions(1).build());
+      BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
+      InitProducerIdResponse producer = broker.initProducerId(InitProducerIdRequest.getDefaultInstance());
+      broker.produce(produce(producer, 0, "a"));
+      long idleSinceNs = System.nanoTime();
+      assertTrue(broker.produce(produce(producer, 0, "a")).getDuplicate(), "remembered while active");
+      // Time is what is tested here: the producer must be idle past the expiration.
+      Thread.sleep(Math.max(0, 1_200 - (System.nanoTime() - idleSinceNs) / 1_000_000));
+      assertError(ErrorReason.OUT_OF_ORDER_SEQUENCE, () -> broker.produce(produce(producer, 1, "b")));
+      InitProducerIdResponse nextEpoch =
+          InitProducerIdResponse.newBuilder(producer).setProducerEpoch(producer.getProducerEpoch() + 1).build();
+      assertEquals(1, broker.produce(produce(nextEpoch, 0, "b")).getBaseOffset());
     } finally {
       channel.shutdownNow();
       node.close();

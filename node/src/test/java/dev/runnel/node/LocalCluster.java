@@ -1,5 +1,7 @@
 package dev.runnel.node;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchResponse;
@@ -9,7 +11,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +69,11 @@ final class LocalCluster implements AutoCloseable {
               }));
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+    // Each node learns the others' registrations when its controller replica applies them;
+    // until then it counts fewer live nodes (and refuses a topic with RF = size).
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Arrays.stream(nodes, 1, size + 1).allMatch(n -> n.registeredNodes() == size));
     return this;
   }
 

@@ -150,7 +150,8 @@ public final class PartitionStateMachine extends BaseStateMachine {
   /**
    * Replaces the damaged batch stored at {@code baseOffset} with another replica's intact copy,
    * trying the other replicas in turn. Completes with true once repaired, false when no replica
-   * had an intact copy. Concurrent requests for the same batch share one attempt.
+   * had an intact copy or the batch was repaired already. Concurrent requests for the same batch
+   * share one attempt.
    */
   public CompletableFuture<Boolean> repairBatch(long baseOffset) {
     synchronized (repairs) {
@@ -191,8 +192,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
         if (chunk.getBatchesCount() > 0) {
           StoredBatch copy = StoredBatch.fromStoredBytes(chunk.getBatches(0).asReadOnlyByteBuffer());
           if (copy.header().baseOffset() == baseOffset) {
-            log.repairBatch(copy);
-            return true;
+            return log.repairBatch(copy);
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -271,7 +271,8 @@ public final class PartitionStateMachine extends BaseStateMachine {
             (byte) cmd.getCodec(),
             cmd.getAppendTimeMs(),
             cmd.getCrc32C());
-    BatchHeader stored = log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), index, term);
+    BatchHeader stored =
+        log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), cmd.getProducerIdExpirationMs(), index, term);
     return AppendResult.newBuilder()
         .setBaseOffset(stored.baseOffset())
         .setLogAppendTimeMs(stored.appendTimeMs())

@@ -198,20 +198,41 @@ public final class RaftHost implements AutoCloseable {
 
   private void setConfiguration(RaftGroupId groupId, RaftGroup current, List<RaftPeer> peers)
       throws IOException {
-    try (RaftClient client =
-        RaftClient.newBuilder()
-            .setProperties(server.getProperties())
-            .setRaftGroup(current)
-            .setClientId(ClientId.randomId())
-            .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
-            .build()) {
+    try (RaftClient client = adminClient(current)) {
       RaftClientReply reply = client.admin().setConfiguration(peers);
       if (!reply.isSuccess()) {
         throw new IOException("group " + groupId + " did not change its members", reply.getException());
       }
     }
+  }
+
+  /**
+   * Asks the group of {@code peers} (hosted on this node or not) to hand its leadership to
+   * {@code target}, which must have the highest priority among them, and waits up to {@code
+   * timeoutMs}. Returns the id of the server that answered: {@code target} itself when it
+   * already led, else the leader that handed over.
+   */
+  public RaftPeerId transferLeadership(RaftGroupId groupId, List<RaftPeer> peers, RaftPeerId target, long timeoutMs)
+      throws IOException {
+    try (RaftClient client = adminClient(RaftGroup.valueOf(groupId, peers))) {
+      RaftClientReply reply = client.admin().transferLeadership(target, timeoutMs);
+      if (!reply.isSuccess()) {
+        throw new IOException("group " + groupId + " did not move its leadership to " + target,
+            reply.getException());
+      }
+      return reply.getServerId();
+    }
+  }
+
+  private RaftClient adminClient(RaftGroup group) {
+    return RaftClient.newBuilder()
+        .setProperties(server.getProperties())
+        .setRaftGroup(group)
+        .setClientId(ClientId.randomId())
+        .setRetryPolicy(
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+        .build();
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

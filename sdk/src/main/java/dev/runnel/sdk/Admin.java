@@ -11,6 +11,8 @@ import dev.runnel.proto.v1.DescribeClusterResponse;
 import dev.runnel.proto.v1.DescribeGroupRequest;
 import dev.runnel.proto.v1.DescribeGroupResponse;
 import dev.runnel.proto.v1.DescribeTopicRequest;
+import dev.runnel.proto.v1.ElectPreferredLeadersRequest;
+import dev.runnel.proto.v1.ElectPreferredLeadersResponse;
 import dev.runnel.proto.v1.GroupSummary;
 import dev.runnel.proto.v1.GroupsGrpc;
 import dev.runnel.proto.v1.ListGroupsRequest;
@@ -101,6 +103,19 @@ public final class Admin implements AutoCloseable {
                         .setPartition(partition)
                         .addAllReplicas(replicas)
                         .build()));
+  }
+
+  /**
+   * Hands the leadership of every partition of {@code topic} (every topic when empty) to its
+   * preferred leader, and reports per partition whether it already led, moved, or could not.
+   * Waits up to {@code timeoutMs} (a transfer waits for the preferred leader to catch up).
+   */
+  public ElectPreferredLeadersResponse electPreferredLeaders(String topic, long timeoutMs) {
+    return call(
+        () ->
+            AdminGrpc.newBlockingStub(channels.channel(bootstrap))
+                .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+                .electPreferredLeaders(ElectPreferredLeadersRequest.newBuilder().setTopic(topic).build()));
   }
 
   public TopicDescription alterTopicConfigs(String name, Map<String, String> set, Collection<String> delete) {

@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
 /**
  * Sends records to Runnel topics. Thread-safe: many threads may call {@link #send} at once.
  * Records are grouped per partition into batches sent when full ({@code batchSizeBytes}) or after
- * {@code lingerMs}; at most one batch per partition is in flight, so retries never reorder a
- * partition's records.
+ * {@code lingerMs}, several per partition in flight on one ProduceStream per node ({@code
+ * maxInFlightPerPartition}); an idempotent producer (the default) keeps each partition's records
+ * in send order across retries.
  */
 public final class Producer implements AutoCloseable {
   private final ProducerSettings settings;
@@ -32,6 +33,7 @@ public final class Producer implements AutoCloseable {
   private final Partitioner partitioner;
   private final BufferMemory memory;
   private final RecordAccumulator accumulator;
+  private final ProduceStreams streams;
   private final Thread senderThread;
   private final LongSupplier clockMs = System::currentTimeMillis;
   private volatile boolean closed;
@@ -43,14 +45,16 @@ public final class Producer implements AutoCloseable {
     this.metadata = new ClusterMetadata(channels, connection.bootstrap(), connection.requestTimeoutMs());
     this.partitioner = new Partitioner(new Random());
     this.memory = new BufferMemory(settings.bufferMemoryBytes());
-    this.accumulator = new RecordAccumulator(settings.batchSizeBytes(), settings.lingerMs());
+    this.accumulator =
+        new RecordAccumulator(settings.batchSizeBytes(), settings.lingerMs(), settings.maxInFlightPerPartition());
+    this.streams = new ProduceStreams(channels);
     Sender sender =
         new Sender(
             accumulator,
             memory,
             partitioner,
             metadata,
-            channels,
+            streams,
             connection.backoff(),
             connection.requestTimeoutMs(),
             settings.acks(),
@@ -160,6 +164,7 @@ public final class Producer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    streams.close();
     channels.close();
   }
 
@@ -193,12 +198,18 @@ public final class Producer implements AutoCloseable {
       Acks acks,
       Codec compression,
       boolean idempotence,
-      String producerName) {}
+      String producerName,
+      int maxInFlightPerPartition) {}
 
   /** Builds a {@link Producer}; every setting is checked against its bound in {@link #build}. */
   public static final class Builder extends ClientBuilder<Builder> {
     static final int BATCH_SIZE_BYTES_MAX = 16 * 1024 * 1024;
     static final int PRODUCER_NAME_LENGTH_MAX = 249;
+    /**
+     * A partition remembers an idempotent producer's last 5 batches (storage's
+     * ProducerEntry.RECENT_MAX) to recognise retries of them, so no more may be in flight.
+     */
+    static final int MAX_IN_FLIGHT_PER_PARTITION_MAX = 5;
 
     private int lingerMs = 5;
     private int batchSizeBytes = 256 * 1024;
@@ -209,6 +220,7 @@ public final class Producer implements AutoCloseable {
     /** Null: on with the acks that report the commit (QUORUM, ALL), off with LEADER and NONE. */
     private Boolean idempotence;
     private String producerName = "";
+    private int maxInFlightPerPartition = MAX_IN_FLIGHT_PER_PARTITION_MAX;
 
     private Builder() {}
 
@@ -279,12 +291,24 @@ public final class Producer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many batches of one partition may be sent before the first is answered (default and
+     * most 5, like Kafka's max.in.flight.requests.per.connection with idempotence). 1 sends one
+     * at a time: slower, and keeps order across retries even without idempotence.
+     */
+    public Builder maxInFlightPerPartition(int maxInFlightPerPartition) {
+      this.maxInFlightPerPartition = maxInFlightPerPartition;
+      return this;
+    }
+
     ProducerSettings settings() {
       ConfigBounds.check("lingerMs", lingerMs, 0, 60_000);
       // The node refuses requests above its max message size; 16 MiB stays well under gRPC limits.
       ConfigBounds.check("batchSizeBytes", batchSizeBytes, 1, BATCH_SIZE_BYTES_MAX);
       ConfigBounds.check("bufferMemoryBytes", bufferMemoryBytes, batchSizeBytes, 1L << 40);
       ConfigBounds.check("maxBlockMs", maxBlockMs, 0, 3_600_000);
+      ConfigBounds.check(
+          "maxInFlightPerPartition", maxInFlightPerPartition, 1, MAX_IN_FLIGHT_PER_PARTITION_MAX);
       if (acks == null || acks == Acks.UNRECOGNIZED) {
         throw new IllegalArgumentException("acks must be ACKS_QUORUM, ACKS_ALL, ACKS_LEADER or ACKS_NONE");
       }
@@ -314,7 +338,8 @@ public final class Producer implements AutoCloseable {
           acks,
           compression,
           idempotent,
-          producerName);
+          producerName,
+          maxInFlightPerPartition);
     }
 
     public Producer build() {

@@ -27,6 +27,9 @@ final class ProducerBatch {
   private long maxTimestampMs;
   private boolean closed;
   private int attempts;
+  /** Position among the batches the producer drained, given at the first drain; orders retries. */
+  private long drainOrder = -1;
+  private boolean sentAsRetry;
   private long retryAtMs;
   private RecordBatch encoded;
   private long producerId;
@@ -159,6 +162,23 @@ final class ProducerBatch {
 
   void onAttempt() {
     attempts++;
+  }
+
+  long drainOrder() {
+    return drainOrder;
+  }
+
+  void drainedAs(long drainOrder) {
+    this.drainOrder = drainOrder;
+  }
+
+  /** Whether the batch's latest send was a retry (it then travels alone; see RecordAccumulator). */
+  boolean sentAsRetry() {
+    return sentAsRetry;
+  }
+
+  void sentAsRetry(boolean sentAsRetry) {
+    this.sentAsRetry = sentAsRetry;
   }
 
   long retryAtMs() {

@@ -3,6 +3,7 @@ package dev.runnel.sdk;
 import dev.runnel.proto.v1.Record;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,9 +14,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Per-partition queues of batches waiting to be sent. User threads append; the sender drains the
- * batches that are ready (full, lingered long enough, flushed, or due for a retry). A partition
- * with a batch in flight is "muted" and not drained, so at most one batch per partition is in
- * flight and a retried batch (put back at the head) cannot be overtaken by a later one.
+ * batches that are ready (full, lingered long enough, flushed, or due for a retry). Up to {@code
+ * inFlightMax} batches of a partition are in flight at once, in the order they were drained.
+ *
+ * <p>Order across retries: a failed batch goes back into its queue in drain order, ahead of every
+ * batch not sent yet, and a batch being retried is only sent once nothing of its partition is in
+ * flight, and travels alone. So retries go out one by one, oldest first, and the partition is
+ * pipelined again once they are through. (Batches sent behind a failed one are refused by the
+ * partition as out of sequence when the producer is idempotent, and come back here to be retried
+ * in order; without idempotence a later batch may already be written, which is why ordering
+ * across retries is only promised for idempotent producers or {@code inFlightMax} 1.)
  *
  * <p>Time is passed in ({@code nowMs}) so the batching rules are testable without sleeping.
  */
@@ -29,17 +37,21 @@ final class RecordAccumulator {
 
   private final int batchSizeBytes;
   private final long lingerMs;
+  private final int inFlightMax;
   private final Map<TopicPartition, ArrayDeque<ProducerBatch>> queues = new LinkedHashMap<>();
-  private final Set<TopicPartition> muted = new HashSet<>();
+  /** Batches sent and not answered yet, per partition; at most {@code inFlightMax} each. */
+  private final Map<TopicPartition, List<ProducerBatch>> inFlight = new HashMap<>();
+  private long drainedCount;
   private final Set<ProducerBatch> incomplete = new HashSet<>();
   private int flushesInProgress;
   private boolean closing;
   // Set by every change that can make a batch ready, so the sender never sleeps through one.
   private boolean changedSinceDrain;
 
-  RecordAccumulator(int batchSizeBytes, long lingerMs) {
+  RecordAccumulator(int batchSizeBytes, long lingerMs, int inFlightMax) {
     this.batchSizeBytes = batchSizeBytes;
     this.lingerMs = lingerMs;
+    this.inFlightMax = inFlightMax;
   }
 
   /**
@@ -77,7 +89,7 @@ final class RecordAccumulator {
     return closedFull;
   }
 
-  /** Removes and returns the batches ready at {@code nowMs}, muting their partitions. */
+  /** Removes and returns the batches ready at {@code nowMs}, counting them as in flight. */
   synchronized Drain drain(long nowMs) {
     changedSinceDrain = false;
     List<ProducerBatch> ready = new ArrayList<>();
@@ -86,25 +98,36 @@ final class RecordAccumulator {
     while (it.hasNext()) {
       Map.Entry<TopicPartition, ArrayDeque<ProducerBatch>> entry = it.next();
       ArrayDeque<ProducerBatch> queue = entry.getValue();
-      if (queue.isEmpty()) {
-        it.remove();
-        continue;
-      }
-      if (muted.contains(entry.getKey())) {
-        continue;
-      }
-      ProducerBatch head = queue.peekFirst();
-      long readyAtMs = readyAtMs(head, queue.size() > 1);
-      if (readyAtMs <= nowMs) {
+      List<ProducerBatch> flying = inFlight.computeIfAbsent(entry.getKey(), k -> new ArrayList<>());
+      while (!queue.isEmpty() && maySend(queue.peekFirst(), flying)) {
+        ProducerBatch head = queue.peekFirst();
+        long readyAtMs = readyAtMs(head, queue.size() > 1);
+        if (readyAtMs > nowMs) {
+          waitMs = Math.min(waitMs, readyAtMs - nowMs);
+          break;
+        }
         queue.pollFirst();
         head.close();
-        muted.add(entry.getKey());
+        if (head.attempts() == 0) {
+          head.drainedAs(drainedCount++);
+        }
+        head.sentAsRetry(head.attempts() > 0);
+        flying.add(head);
         ready.add(head);
-      } else {
-        waitMs = Math.min(waitMs, readyAtMs - nowMs);
+      }
+      if (queue.isEmpty()) {
+        it.remove();
       }
     }
     return new Drain(ready, waitMs, closing && incomplete.isEmpty());
+  }
+
+  /** A retry travels alone, after everything sent before it was answered; see the class comment. */
+  private boolean maySend(ProducerBatch head, List<ProducerBatch> flying) {
+    if (flying.isEmpty()) {
+      return true;
+    }
+    return flying.size() < inFlightMax && head.attempts() == 0 && !flying.get(0).sentAsRetry();
   }
 
   private long readyAtMs(ProducerBatch head, boolean hasSuccessor) {
@@ -117,18 +140,57 @@ final class RecordAccumulator {
     return head.createdMs() + lingerMs;
   }
 
-  /** Puts a failed batch back at the head of its partition, to be resent at {@code retryAtMs}. */
+  /**
+   * Puts a failed batch back into its partition's queue, in drain order among the batches waiting
+   * for a retry and ahead of every batch not sent yet, to be resent at {@code retryAtMs}.
+   */
   synchronized void reenqueue(ProducerBatch batch, long retryAtMs) {
     batch.retryAt(retryAtMs);
-    queues.computeIfAbsent(batch.tp(), k -> new ArrayDeque<>()).addFirst(batch);
-    muted.remove(batch.tp());
+    landed(batch);
+    ArrayDeque<ProducerBatch> queue = queues.computeIfAbsent(batch.tp(), k -> new ArrayDeque<>());
+    List<ProducerBatch> retries = new ArrayList<>();
+    while (!queue.isEmpty()
+        && queue.peekFirst().attempts() > 0
+        && queue.peekFirst().drainOrder() < batch.drainOrder()) {
+      retries.add(queue.pollFirst());
+    }
+    queue.addFirst(batch);
+    for (int i = retries.size() - 1; i >= 0; i--) {
+      queue.addFirst(retries.get(i));
+    }
     signal();
+  }
+
+  /**
+   * Whether a batch of {@code batch}'s partition drained before it is still unanswered (in flight
+   * or waiting for its retry): then a refusal of {@code batch} as out of sequence only means it
+   * overtook that one, not that anything was lost.
+   */
+  synchronized boolean hasEarlierUnanswered(ProducerBatch batch) {
+    for (ProducerBatch other : inFlight.getOrDefault(batch.tp(), List.of())) {
+      if (other.drainOrder() < batch.drainOrder()) {
+        return true;
+      }
+    }
+    for (ProducerBatch other : queues.getOrDefault(batch.tp(), new ArrayDeque<>())) {
+      if (other.attempts() > 0 && other.drainOrder() < batch.drainOrder()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The batch was acknowledged or failed for good: its partition may send the next one. */
   synchronized void completed(ProducerBatch batch) {
-    muted.remove(batch.tp());
+    landed(batch);
     signal();
+  }
+
+  private void landed(ProducerBatch batch) {
+    List<ProducerBatch> flying = inFlight.get(batch.tp());
+    if (flying != null) {
+      flying.remove(batch);
+    }
   }
 
   /**

@@ -2,20 +2,18 @@ package dev.runnel.sdk;
 
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.Codec;
-import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.ProduceRequest;
 import dev.runnel.proto.v1.ProduceResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's single I/O thread: drains ready batches from the accumulator and sends each with
- * an async Produce call. Completion runs on gRPC's executor and only touches the batch, the
+ * The producer's single I/O thread: drains ready batches from the accumulator and sends each on
+ * the ProduceStream of its partition's leader, several per partition in flight. Completion runs on gRPC's executor and only touches the batch, the
  * accumulator and the buffer memory, which are safe for that; no thread is started per send.
  */
 final class Sender implements Runnable {
@@ -25,7 +23,7 @@ final class Sender implements Runnable {
   private final BufferMemory memory;
   private final Partitioner partitioner;
   private final ClusterMetadata metadata;
-  private final ChannelPool channels;
+  private final ProduceStreams streams;
   private final RetryBackoff backoff;
   private final long requestTimeoutMs;
   private final Acks acks;
@@ -39,7 +37,7 @@ final class Sender implements Runnable {
       BufferMemory memory,
       Partitioner partitioner,
       ClusterMetadata metadata,
-      ChannelPool channels,
+      ProduceStreams streams,
       RetryBackoff backoff,
       long requestTimeoutMs,
       Acks acks,
@@ -53,7 +51,7 @@ final class Sender implements Runnable {
     this.memory = memory;
     this.partitioner = partitioner;
     this.metadata = metadata;
-    this.channels = channels;
+    this.streams = streams;
     this.backoff = backoff;
     this.requestTimeoutMs = requestTimeoutMs;
     this.clockMs = clockMs;
@@ -108,9 +106,7 @@ final class Sender implements Runnable {
             .setAcks(acks)
             .build();
     try {
-      BrokerGrpc.newStub(channels.channel(metadata.leaderAddress(batch.tp())))
-          .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
-          .produce(request, new ProduceObserver(batch));
+      streams.send(metadata.leaderAddress(batch.tp()), request, requestTimeoutMs, new ProduceObserver(batch));
     } catch (RuntimeException e) {
       onFailure(batch, e);
     }
@@ -119,8 +115,10 @@ final class Sender implements Runnable {
   private void onFailure(ProducerBatch batch, Throwable t) {
     RunnelException error = RunnelException.from(t);
     metadata.invalidateOn(error, batch.tp().topic());
-    if (idempotence != null && restartedAfterGap(batch, error)) {
-      return;
+    if (idempotence != null && error.reason() == ErrorReason.OUT_OF_ORDER_SEQUENCE) {
+      if (retriedBehindEarlier(batch) || restartedAfterGap(batch, error)) {
+        return;
+      }
     }
     if (error.reason() == ErrorReason.PRODUCER_FENCED && idempotence != null) {
       idempotence.fence(error);
@@ -144,11 +142,25 @@ final class Sender implements Runnable {
   }
 
   /**
-   * OUT_OF_ORDER_SEQUENCE: a batch before this one failed for good and this one was not written.
+   * OUT_OF_ORDER_SEQUENCE while an earlier batch of the partition is still unanswered: this one
+   * overtook it (that one failed and is being retried, or is still on its way). Send it again
+   * behind that one, under the same numbers.
+   */
+  private boolean retriedBehindEarlier(ProducerBatch batch) {
+    if (!backoff.hasAttemptsLeft(batch.attempts()) || !accumulator.hasEarlierUnanswered(batch)) {
+      return false;
+    }
+    LOG.debug("produce to {}: overtook an unanswered earlier batch, resending behind it", batch.tp());
+    accumulator.reenqueue(batch, clockMs.getAsLong());
+    return true;
+  }
+
+  /**
+   * OUT_OF_ORDER_SEQUENCE with nothing earlier unanswered: a batch before this one failed for good and this one was not written.
    * Send it again under a new epoch, right away, as long as it has attempts left.
    */
   private boolean restartedAfterGap(ProducerBatch batch, RunnelException error) {
-    if (error.reason() != ErrorReason.OUT_OF_ORDER_SEQUENCE || !backoff.hasAttemptsLeft(batch.attempts())) {
+    if (!backoff.hasAttemptsLeft(batch.attempts())) {
       return false;
     }
     try {

@@ -33,6 +33,8 @@ import dev.runnel.proto.v1.PartitionMetadata;
 import dev.runnel.proto.v1.PartitionOffset;
 import dev.runnel.proto.v1.ProduceRequest;
 import dev.runnel.proto.v1.ProduceResponse;
+import dev.runnel.proto.v1.ProduceStreamRequest;
+import dev.runnel.proto.v1.ProduceStreamResponse;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicMetadata;
@@ -194,6 +196,47 @@ final class FakeRunnel implements AutoCloseable {
       } catch (StatusRuntimeException e) {
         response.onError(e);
       }
+    }
+
+    /** Each request goes through {@link #produce}; answers carry its correlation id. */
+    @Override
+    public StreamObserver<ProduceStreamRequest> produceStream(StreamObserver<ProduceStreamResponse> out) {
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ProduceStreamRequest request) {
+          long id = request.getCorrelationId();
+          produce(request.getRequest(), new StreamObserver<>() {
+            @Override
+            public void onNext(ProduceResponse response) {
+              send(ProduceStreamResponse.newBuilder().setCorrelationId(id).setResponse(response).build());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              send(ProduceStreamResponse.newBuilder().setCorrelationId(id).setError(StatusProto.fromThrowable(t)).build());
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+        }
+
+        private void send(ProduceStreamResponse response) {
+          synchronized (out) {
+            out.onNext(response);
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {
+          synchronized (out) {
+            out.onCompleted();
+          }
+        }
+      };
     }
 
     @Override

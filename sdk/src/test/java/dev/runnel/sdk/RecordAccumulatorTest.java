@@ -27,7 +27,7 @@ class RecordAccumulatorTest {
 
   @Test
   void batchIsHeldUntilLingerPasses() {
-    RecordAccumulator acc = new RecordAccumulator(1_000, 5);
+    RecordAccumulator acc = new RecordAccumulator(1_000, 5, 1);
     append(acc, P0, record(10), 100);
     append(acc, P0, record(10), 102);
 
@@ -44,7 +44,7 @@ class RecordAccumulatorTest {
   void fullBatchIsReadyAtOnceAndNextRecordStartsANewBatch() {
     Record r = record(90);
     int size = ProducerBatch.encodedSizeBytes(r);
-    RecordAccumulator acc = new RecordAccumulator(size * 3, 10_000);
+    RecordAccumulator acc = new RecordAccumulator(size * 3, 10_000, 1);
     for (int i = 0; i < 3; i++) {
       acc.append(P0, r, size, new CompletableFuture<>(), 0);
     }
@@ -60,7 +60,7 @@ class RecordAccumulatorTest {
   void appendThatWouldOverflowClosesTheOpenBatch() {
     Record r = record(90);
     int size = ProducerBatch.encodedSizeBytes(r);
-    RecordAccumulator acc = new RecordAccumulator(size * 2 + size / 2, 10_000);
+    RecordAccumulator acc = new RecordAccumulator(size * 2 + size / 2, 10_000, 1);
     acc.append(P0, r, size, new CompletableFuture<>(), 0);
     acc.append(P0, r, size, new CompletableFuture<>(), 0);
     assertTrue(acc.append(P0, r, size, new CompletableFuture<>(), 0));
@@ -71,7 +71,7 @@ class RecordAccumulatorTest {
 
   @Test
   void recordLargerThanBatchSizeGoesAloneInItsOwnBatch() {
-    RecordAccumulator acc = new RecordAccumulator(100, 10_000);
+    RecordAccumulator acc = new RecordAccumulator(100, 10_000, 1);
     append(acc, P0, record(10), 0);
     append(acc, P0, record(500), 0);
     append(acc, P0, record(10), 0);
@@ -88,7 +88,7 @@ class RecordAccumulatorTest {
 
   @Test
   void onlyOneBatchPerPartitionIsInFlightAndPartitionsAreIndependent() {
-    RecordAccumulator acc = new RecordAccumulator(100, 0);
+    RecordAccumulator acc = new RecordAccumulator(100, 0, 1);
     append(acc, P0, record(80), 0);
     append(acc, P0, record(80), 0);
     append(acc, P1, record(80), 0);
@@ -103,7 +103,7 @@ class RecordAccumulatorTest {
 
   @Test
   void retriedBatchGoesBackAtTheHeadAfterItsBackoff() {
-    RecordAccumulator acc = new RecordAccumulator(100, 0);
+    RecordAccumulator acc = new RecordAccumulator(100, 0, 1);
     append(acc, P0, record(80), 0);
     ProducerBatch first = acc.drain(0).ready().get(0);
     first.onAttempt();
@@ -117,8 +117,54 @@ class RecordAccumulatorTest {
   }
 
   @Test
+  void upToInFlightMaxBatchesOfOnePartitionGoAtOnce() {
+    RecordAccumulator acc = new RecordAccumulator(100, 0, 3);
+    for (int i = 0; i < 4; i++) {
+      append(acc, P0, record(80), 0);
+    }
+    List<ProducerBatch> first = acc.drain(0).ready();
+    assertEquals(3, first.size());
+    assertTrue(acc.drain(0).ready().isEmpty(), "the fourth waits for a free slot");
+    acc.completed(first.get(1));
+    assertEquals(1, acc.drain(0).ready().size());
+  }
+
+  @Test
+  void retriesGoOutOneByOneInDrainOrderBeforeNewBatches() {
+    RecordAccumulator acc = new RecordAccumulator(100, 0, 5);
+    for (int i = 0; i < 3; i++) {
+      append(acc, P0, record(80), 0);
+    }
+    List<ProducerBatch> sent = acc.drain(0).ready();
+    sent.forEach(ProducerBatch::onAttempt);
+    ProducerBatch b1 = sent.get(0);
+    ProducerBatch b2 = sent.get(1);
+    ProducerBatch b3 = sent.get(2);
+    append(acc, P0, record(80), 0);
+
+    assertFalse(acc.hasEarlierUnanswered(b1));
+    assertTrue(acc.hasEarlierUnanswered(b2), "b1 is still in flight");
+    acc.reenqueue(b2, 0); // b2's refusal arrives first
+    acc.reenqueue(b1, 0);
+    assertTrue(acc.hasEarlierUnanswered(b2), "b1 waits for its retry");
+    assertTrue(acc.drain(0).ready().isEmpty(), "a retry waits until nothing of its partition is in flight");
+
+    acc.completed(b3);
+    assertEquals(List.of(b1), acc.drain(0).ready(), "the oldest retry goes first, alone");
+    b1.onAttempt();
+    assertTrue(acc.drain(0).ready().isEmpty());
+    acc.completed(b1);
+    assertEquals(List.of(b2), acc.drain(0).ready());
+    b2.onAttempt();
+    acc.completed(b2);
+    List<ProducerBatch> fresh = acc.drain(0).ready();
+    assertEquals(1, fresh.size());
+    assertEquals(0, fresh.get(0).attempts(), "then new batches flow again");
+  }
+
+  @Test
   void flushMakesLingeringBatchesReady() {
-    RecordAccumulator acc = new RecordAccumulator(1_000, 60_000);
+    RecordAccumulator acc = new RecordAccumulator(1_000, 60_000, 1);
     append(acc, P0, record(10), 0);
     assertTrue(acc.drain(0).ready().isEmpty());
     acc.beginFlush();
@@ -128,7 +174,7 @@ class RecordAccumulatorTest {
 
   @Test
   void incompleteFuturesCoverQueuedAndInFlightBatches() {
-    RecordAccumulator acc = new RecordAccumulator(1_000, 0);
+    RecordAccumulator acc = new RecordAccumulator(1_000, 0, 1);
     append(acc, P0, record(10), 0);
     ProducerBatch inFlight = acc.drain(0).ready().get(0);
     append(acc, P0, record(10), 0);
@@ -141,7 +187,7 @@ class RecordAccumulatorTest {
 
   @Test
   void drainReportsFinishedOnlyWhenClosedAndEverythingCompleted() {
-    RecordAccumulator acc = new RecordAccumulator(1_000, 60_000);
+    RecordAccumulator acc = new RecordAccumulator(1_000, 60_000, 1);
     append(acc, P0, record(10), 0);
     acc.close();
     RecordAccumulator.Drain closing = acc.drain(0);

@@ -2,7 +2,6 @@ package dev.runnel.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,12 +48,12 @@ public final class PartitionLog implements AutoCloseable {
 
   private final Path dir;
   private final LogEnv env;
+  private final ProducerTable producers;
 
   // Writer-thread-only direct buffers, reused so an append allocates no direct memory.
   private final ByteBuffer writeOffsetKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampKey = Keys.newLongBuffer();
   private final ByteBuffer writeTimestampValue = Keys.newLongBuffer();
-  private final ByteBuffer writeProducerKey = Keys.newLongBuffer();
   private final ByteBuffer metaKey;
   private final ByteBuffer catchUpKey;
   private final ByteBuffer metaValue = ByteBuffer.allocateDirect(LogState.SIZE_BYTES);
@@ -68,6 +67,7 @@ public final class PartitionLog implements AutoCloseable {
   private PartitionLog(Path dir, LogEnv env) {
     this.dir = dir;
     this.env = env;
+    this.producers = new ProducerTable(env.producers());
     this.metaKey = ByteBuffer.allocateDirect(Keys.LOG_STATE.length).put(Keys.LOG_STATE).flip();
     this.catchUpKey = ByteBuffer.allocateDirect(Keys.CATCH_UP.length).put(Keys.CATCH_UP).flip();
     this.state = env.read(this::readState);
@@ -108,7 +108,17 @@ public final class PartitionLog implements AutoCloseable {
    * @throws OutOfOrderSequenceException if the producer's sequence has a gap; the log is unchanged
    * @throws ProducerFencedException if a newer epoch of the producer id wrote here; the log is unchanged
    */
-  public synchronized BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
+  public BatchHeader append(BatchHeader header, ByteBuffer payload, long appliedIndex, long appliedTerm) {
+    return append(header, payload, 0, appliedIndex, appliedTerm);
+  }
+
+  /**
+   * {@link #append(BatchHeader, ByteBuffer, long, long)}, forgetting idempotent producers idle for
+   * more than {@code producerIdExpirationMs} (0: never) before {@code header.appendTimeMs()}. The
+   * expiration comes with the batch (the leader's setting) so every replica decides alike.
+   */
+  public synchronized BatchHeader append(
+      BatchHeader header, ByteBuffer payload, long producerIdExpirationMs, long appliedIndex, long appliedTerm) {
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(payload, "payload");
     if (header.recordCount() <= 0) {
@@ -128,36 +138,13 @@ public final class PartitionLog implements AutoCloseable {
     BatchHeader stored = header.withBaseOffset(before.nextOffset());
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
     writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm),
-        txn -> trackProducer(txn, stored));
+        txn -> producers.track(txn, stored, producerIdExpirationMs));
     return stored;
-  }
-
-  /** Checks an idempotent producer's batch and records it; a thrown exception aborts the append's transaction. */
-  private void trackProducer(Txn<ByteBuffer> txn, BatchHeader stored) {
-    if (stored.producerId() <= 0) {
-      return;
-    }
-    ByteBuffer key = Keys.encodeLong(writeProducerKey, stored.producerId());
-    ByteBuffer value = env.producers().get(txn, key);
-    ProducerEntry entry = value == null ? null : ProducerEntry.decode(value);
-    if (ProducerEntry.check(entry, stored) instanceof ProducerEntry.Duplicate duplicate) {
-      throw new DuplicateBatchException(duplicate.baseOffset());
-    }
-    putProducer(txn, stored.producerId(), ProducerEntry.after(entry, stored));
-  }
-
-  private void putProducer(Txn<ByteBuffer> txn, long producerId, ProducerEntry entry) {
-    byte[] encoded = entry.encode();
-    ByteBuffer value = env.producers().reserve(txn, Keys.encodeLong(writeProducerKey, producerId), encoded.length);
-    value.put(encoded);
   }
 
   /** What this partition remembers of an idempotent producer, or null if it never wrote here. Any thread. */
   public ProducerEntry producerEntry(long producerId) {
-    return env.read(txn -> {
-      ByteBuffer value = env.producers().get(txn, Keys.readKey(producerId));
-      return value == null ? null : ProducerEntry.decode(value);
-    });
+    return env.read(txn -> producers.get(txn, producerId));
   }
 
   /** Stores a batch at its base offset with the time index and the new state, in one write transaction. */
@@ -275,16 +262,9 @@ public final class PartitionLog implements AutoCloseable {
       List<StoredBatch> batches =
           from >= current.nextOffset() ? List.of() : new BatchScan(dir, env.log()).read(txn, from, maxBytes);
       long end = batches.isEmpty() ? from : batches.get(batches.size() - 1).header().lastOffset() + 1;
-      Map<Long, ProducerEntry> producers = new HashMap<>();
-      if (end >= current.nextOffset()) {
-        try (Cursor<ByteBuffer> cursor = env.producers().openCursor(txn)) {
-          for (boolean found = cursor.first(); found; found = cursor.next()) {
-            producers.put(Keys.decodeLong(cursor.key()), ProducerEntry.decode(cursor.val()));
-          }
-        }
-      }
+      Map<Long, ProducerEntry> producerState = end >= current.nextOffset() ? producers.all(txn) : Map.of();
       return new ReplicaChunk(current.logStartOffset(), current.nextOffset(), current.lastAppliedIndex(),
-          current.lastAppliedTerm(), batches, producers);
+          current.lastAppliedTerm(), batches, producerState);
     });
   }
 
@@ -353,8 +333,7 @@ public final class PartitionLog implements AutoCloseable {
       trimTimeIndex(txn, deletion[0].firstKeptBaseOffset());
       after[0] = before.afterTruncate(newStartOffset, deletion[0].freedBytes(), appliedIndex, appliedTerm);
       putState(txn, after[0]);
-      env.producers().drop(txn);
-      producers.forEach((producerId, entry) -> putProducer(txn, producerId, entry));
+      this.producers.replaceAll(txn, producers);
       env.meta().delete(txn, catchUpKey);
     });
     state = after[0];
@@ -373,11 +352,13 @@ public final class PartitionLog implements AutoCloseable {
    * batch stays unserved until another way (catch-up, a new replica) replaces it.
    *
    * @param intact the batch as another replica stores it, CRC-checked ({@link StoredBatch#fromStoredBytes})
+   * @return true if the stored batch was replaced, false if it already was identical to {@code intact}
    * @throws IllegalArgumentException if no batch is stored at its base offset or the stored one differs in length
    */
-  public synchronized void repairBatch(StoredBatch intact) {
+  public synchronized boolean repairBatch(StoredBatch intact) {
     long baseOffset = intact.header().baseOffset();
     byte[] bytes = intact.toStoredBytes();
+    boolean[] replaced = {false};
     env.write(txn -> {
       ByteBuffer key = Keys.encodeLong(writeOffsetKey, baseOffset);
       ByteBuffer damaged = env.log().get(txn, key);
@@ -385,9 +366,16 @@ public final class PartitionLog implements AutoCloseable {
         throw new IllegalArgumentException("partition log " + dir + " holds no batch of " + bytes.length
             + " bytes at base offset " + baseOffset + " to repair");
       }
+      if (damaged.equals(ByteBuffer.wrap(bytes))) {
+        return; // repaired already (a read that found the damage before an earlier repair asked again)
+      }
       env.log().reserve(txn, key, bytes.length).put(bytes);
+      replaced[0] = true;
     });
-    LOG.warn("partition log {}: repaired the batch at base offset {} with another replica's copy", dir, baseOffset);
+    if (replaced[0]) {
+      LOG.warn("partition log {}: repaired the batch at base offset {} with another replica's copy", dir, baseOffset);
+    }
+    return replaced[0];
   }
 
   /**

@@ -16,8 +16,10 @@ import java.util.List;
  * @param epoch the producer's current epoch in this partition; a lower epoch is fenced
  * @param lastSequence the sequence number of the last record written in this epoch
  * @param recent the last batches written in this epoch, oldest first, at most {@link #RECENT_MAX}
+ * @param lastAppendTimeMs the leader's append time of the producer's last batch here (0: unknown,
+ *     from before this was recorded); the entry expires when a batch comes that much later
  */
-public record ProducerEntry(short epoch, int lastSequence, List<Written> recent) {
+public record ProducerEntry(short epoch, int lastSequence, List<Written> recent, long lastAppendTimeMs) {
   /** Batches remembered per producer: as many as a producer may have in flight per partition. */
   public static final int RECENT_MAX = 5;
 
@@ -38,9 +40,18 @@ public record ProducerEntry(short epoch, int lastSequence, List<Written> recent)
   public record Duplicate(long baseOffset) implements Decision {}
 
   /**
+   * Whether the producer has been idle so long, at {@code nowMs} (a batch's leader append time),
+   * that the partition forgets it. {@code expirationMs} 0 keeps producers forever.
+   */
+  public boolean expiredAt(long nowMs, long expirationMs) {
+    return expirationMs > 0 && lastAppendTimeMs > 0 && nowMs - lastAppendTimeMs > expirationMs;
+  }
+
+  /**
    * Decides on a batch of an idempotent producer ({@code producerId > 0}).
    *
-   * @param entry the producer's entry in this partition, or null when it never wrote here
+   * @param entry the producer's entry in this partition, or null when it never wrote here; an
+   *     expired entry must be passed as null (see {@link #expiredAt})
    * @throws ProducerFencedException if the batch's epoch is older than the entry's
    * @throws OutOfOrderSequenceException if the batch does not continue the producer's sequence
    *     and is not a retry of a remembered batch
@@ -53,7 +64,10 @@ public record ProducerEntry(short epoch, int lastSequence, List<Written> recent)
     }
     if (entry == null || batch.producerEpoch() > entry.epoch()) {
       if (batch.baseSequence() != 0) {
-        throw outOfOrder(batch, "the first batch of an epoch must start at sequence 0");
+        throw outOfOrder(batch, entry == null
+            ? "this partition does not know the producer (never wrote here, or idle past "
+                + "producer.id.expiration.ms): its first batch must start at sequence 0 of a new epoch"
+            : "the first batch of an epoch must start at sequence 0");
       }
       return new Append();
     }
@@ -79,7 +93,7 @@ public record ProducerEntry(short epoch, int lastSequence, List<Written> recent)
     while (recent.size() > RECENT_MAX) {
       recent.remove(0);
     }
-    return new ProducerEntry(stored.producerEpoch(), lastSequence, recent);
+    return new ProducerEntry(stored.producerEpoch(), lastSequence, recent, stored.appendTimeMs());
   }
 
   private static int lastSequenceOf(BatchHeader batch) {
@@ -91,13 +105,18 @@ public record ProducerEntry(short epoch, int lastSequence, List<Written> recent)
         + ": batch with sequence " + batch.baseSequence() + " is out of order; " + expected);
   }
 
-  /** epoch(2) lastSequence(4) count(1) then per batch baseSequence(4) lastSequence(4) baseOffset(8), big-endian. */
+  /**
+   * epoch(2) lastSequence(4) count(1), per batch baseSequence(4) lastSequence(4) baseOffset(8),
+   * then lastAppendTimeMs(8), big-endian. Entries written before lastAppendTimeMs existed end
+   * after the batches and decode with 0.
+   */
   public byte[] encode() {
-    ByteBuffer out = ByteBuffer.allocate(7 + recent.size() * 16).order(ByteOrder.BIG_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(7 + recent.size() * 16 + 8).order(ByteOrder.BIG_ENDIAN);
     out.putShort(epoch).putInt(lastSequence).put((byte) recent.size());
     for (Written written : recent) {
       out.putInt(written.baseSequence()).putInt(written.lastSequence()).putLong(written.baseOffset());
     }
+    out.putLong(lastAppendTimeMs);
     return out.array();
   }
 
@@ -110,6 +129,7 @@ public record ProducerEntry(short epoch, int lastSequence, List<Written> recent)
     for (int i = 0; i < count; i++) {
       recent.add(new Written(bigEndian.getInt(), bigEndian.getInt(), bigEndian.getLong()));
     }
-    return new ProducerEntry(epoch, lastSequence, recent);
+    long lastAppendTimeMs = bigEndian.remaining() >= 8 ? bigEndian.getLong() : 0;
+    return new ProducerEntry(epoch, lastSequence, recent, lastAppendTimeMs);
   }
 }

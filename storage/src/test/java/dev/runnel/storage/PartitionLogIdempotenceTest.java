@@ -63,7 +63,7 @@ class PartitionLogIdempotenceTest {
 
     append(PRODUCER, 2, 0, 1); // the producer's next epoch
     assertThrows(ProducerFencedException.class, () -> append(PRODUCER, 1, 2, 1), "epoch 1 is fenced now");
-    assertEquals(new ProducerEntry((short) 2, 0, List.of(new ProducerEntry.Written(0, 0, 2))),
+    assertEquals(new ProducerEntry((short) 2, 0, List.of(new ProducerEntry.Written(0, 0, 2)), 1_700_000_000_000L),
         log.producerEntry(PRODUCER));
     assertNull(log.producerEntry(7));
     // Batches without a producer id are never checked.
@@ -96,5 +96,38 @@ class PartitionLogIdempotenceTest {
           chunk.producers());
       assertEquals(log.producerEntry(PRODUCER), replica.producerEntry(PRODUCER));
     }
+  }
+
+  @Test
+  void anIdleProducerIsForgottenAfterTheExpirationDecidedByTheBatchsAppendTime() {
+    long expirationMs = 3_600_000;
+    long t0 = 1_700_000_000_000L;
+    appendAt(PRODUCER, 0, 0, 2, t0, expirationMs);
+    appendAt(PRODUCER, 0, 2, 1, t0 + expirationMs, expirationMs);
+    assertThrows(DuplicateBatchException.class, () -> appendAt(PRODUCER, 0, 2, 1, t0 + expirationMs, expirationMs),
+        "within the expiration a retry is still recognised");
+    long later = t0 + 2 * expirationMs + 1;
+    assertThrows(OutOfOrderSequenceException.class, () -> appendAt(PRODUCER, 0, 3, 1, later, expirationMs),
+        "idle past the expiration: the sequence is no longer known");
+    assertEquals(3, appendAt(PRODUCER, 1, 0, 1, later, expirationMs).baseOffset(), "a new epoch from 0 is taken");
+    assertEquals(later, log.producerEntry(PRODUCER).lastAppendTimeMs());
+  }
+
+  @Test
+  void expiredEntriesAreSweptFromStorage() {
+    long expirationMs = 3_600_000;
+    long t0 = 1_700_000_000_000L;
+    appendAt(7, 0, 0, 1, t0, expirationMs);
+    appendAt(PRODUCER, 0, 0, 1, t0 + expirationMs + 1, expirationMs);
+    assertNull(log.producerEntry(7), "producer 7 idle past the expiration was deleted");
+    assertEquals(0, log.producerEntry(PRODUCER).epoch());
+  }
+
+  private BatchHeader appendAt(long producerId, int epoch, int baseSequence, int records, long appendTimeMs,
+      long expirationMs) {
+    ByteBuffer payload = TestBatches.payload(baseSequence, 10);
+    BatchHeader header = new BatchHeader(-1, records, 1, 1, producerId, (short) epoch, baseSequence, (byte) 0,
+        appendTimeMs, Crc32c.of(payload));
+    return log.append(header, payload, expirationMs, ++raftIndex, 1);
   }
 }

@@ -17,6 +17,8 @@ import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.internal.TruncatePrefixCommand;
 import dev.runnel.proto.v1.AdminGrpc;
 import dev.runnel.proto.v1.AlterTopicConfigsRequest;
+import dev.runnel.proto.v1.ElectPreferredLeadersRequest;
+import dev.runnel.proto.v1.ElectPreferredLeadersResponse;
 import dev.runnel.proto.v1.ReassignPartitionRequest;
 import dev.runnel.proto.v1.CreateTopicRequest;
 import dev.runnel.proto.v1.DeleteRecordsRequest;
@@ -289,6 +291,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
               .thenCompose(done -> node.reconcileSoon())
               .thenApply(ready -> describe(node.directory().topic(request.getTopic())));
         });
+  }
+
+  @Override
+  public void electPreferredLeaders(
+      ElectPreferredLeadersRequest request, StreamObserver<ElectPreferredLeadersResponse> response) {
+    reply(response, () -> node.preferredLeaders().elect(request.getTopic()));
   }
 
   @Override

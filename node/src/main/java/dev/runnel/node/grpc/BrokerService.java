@@ -14,6 +14,7 @@ import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.InitProducerCommand;
 import dev.runnel.proto.internal.OpaqueFetchResponse;
 import dev.runnel.proto.internal.OpaqueProduceRequest;
+import dev.runnel.proto.internal.OpaqueProduceStreamRequest;
 import dev.runnel.proto.internal.OpaqueSubscribeResponse;
 import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.TopicRecord;
@@ -23,6 +24,7 @@ import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.InitProducerIdRequest;
 import dev.runnel.proto.v1.InitProducerIdResponse;
 import dev.runnel.proto.v1.ProduceResponse;
+import dev.runnel.proto.v1.ProduceStreamResponse;
 import dev.runnel.proto.v1.SubscribeRequest;
 import dev.runnel.raft.RaftMessages;
 import dev.runnel.storage.StoredBatch;
@@ -43,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Broker service (Produce, Fetch, Subscribe). It is bound with node-internal "opaque" views of
+ * The Broker service (Produce, ProduceStream, Fetch, Subscribe). It is bound with node-internal "opaque" views of
  * the public messages (see wire.proto): a batch's records travel in and out as bytes, never
  * decoded per record. Clients see the public schema (reflection serves it).
  */
@@ -65,6 +67,12 @@ public final class BrokerService {
               ProtoUtils.marshaller(OpaqueProduceRequest.getDefaultInstance()),
               ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
           .build();
+  static final MethodDescriptor<OpaqueProduceStreamRequest, ProduceStreamResponse> PRODUCE_STREAM =
+      BrokerGrpc.getProduceStreamMethod()
+          .toBuilder(
+              ProtoUtils.marshaller(OpaqueProduceStreamRequest.getDefaultInstance()),
+              ProtoUtils.marshaller(ProduceStreamResponse.getDefaultInstance()))
+          .build();
   static final MethodDescriptor<FetchRequest, OpaqueFetchResponse> FETCH =
       BrokerGrpc.getFetchMethod()
           .toBuilder(
@@ -83,12 +91,17 @@ public final class BrokerService {
         ServiceDescriptor.newBuilder(BrokerGrpc.SERVICE_NAME)
             .setSchemaDescriptor(BrokerGrpc.getServiceDescriptor().getSchemaDescriptor())
             .addMethod(PRODUCE)
+            .addMethod(PRODUCE_STREAM)
             .addMethod(FETCH)
             .addMethod(SUBSCRIBE)
             .addMethod(BrokerGrpc.getInitProducerIdMethod())
             .build();
     return ServerServiceDefinition.builder(service)
         .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
+        .addMethod(
+            PRODUCE_STREAM,
+            ServerCalls.asyncBidiStreamingCall(
+                out -> new ProduceStreamCall(out, this::produce, node.produceStreamRequestsMax())))
         .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
         .addMethod(SUBSCRIBE, ServerCalls.asyncServerStreamingCall(this::subscribe))
         .addMethod(BrokerGrpc.getInitProducerIdMethod(), ServerCalls.asyncUnaryCall(this::initProducerId))
@@ -155,15 +168,18 @@ public final class BrokerService {
       }
       AppendBatchCommand command =
           BatchValidator.toCommand(
-              topic.getName(),
-              request.getBatch(),
-              new BatchValidator.Limits(
-                  TopicRules.maxMessageBytes(topic),
-                  TopicRules.storedCodec(topic),
-                  node.batchDecompressedBytesMax(),
-                  TopicRules.compacted(topic),
-                  TopicRules.logAppendTime(topic)),
-              System.currentTimeMillis());
+                  topic.getName(),
+                  request.getBatch(),
+                  new BatchValidator.Limits(
+                      TopicRules.maxMessageBytes(topic),
+                      TopicRules.storedCodec(topic),
+                      node.batchDecompressedBytesMax(),
+                      TopicRules.compacted(topic),
+                      TopicRules.logAppendTime(topic)),
+                  System.currentTimeMillis())
+              .toBuilder()
+              .setProducerIdExpirationMs(node.producerIdExpirationMs())
+              .build();
       handle.log().checkCapacity(command.getPayload().size());
       ReplicationLevel level = replicationLevel(request.getAcks());
       ProduceBudget.Permit permit =
