@@ -151,13 +151,14 @@ public final class PartitionStateMachine extends BaseStateMachine {
    * Replaces the damaged batch stored at {@code baseOffset} with another replica's intact copy,
    * trying the other replicas in turn. Completes with true once repaired, false when no replica
    * had an intact copy or the batch was repaired already. Concurrent requests for the same batch
-   * share one attempt.
+   * share one attempt, and only the request that started it completes with true.
    */
   public CompletableFuture<Boolean> repairBatch(long baseOffset) {
     synchronized (repairs) {
       CompletableFuture<Boolean> running = repairs.get(baseOffset);
       if (running != null) {
-        return running;
+        // Joins the attempt under way; only its starter reports the repair, so it counts once.
+        return running.thenApply(repaired -> false);
       }
       CompletableFuture<Boolean> repair =
           CompletableFuture.supplyAsync(() -> repairFromPeers(baseOffset), ReplicaReader.EXECUTOR);
