@@ -28,6 +28,17 @@ public final class AuthorizationAttempts {
     "Green Grocer", "Sky Airlines", "Hotel Harbor", "Online Gadgets", "Pharmacy Plus", "Cinema 8"
   };
 
+  /**
+   * Ordinary traffic draws cards uniformly from a pool of N cards. With E events per 5-minute
+   * window, about E^4 / (24 N^3) ordinary cards reach 4 attempts in a window by chance: with
+   * N = 100 E that is E / 2.4e7 per window (under 0.001 at 50 events/s), so the fraud query
+   * finds the bursts and practically nothing else.
+   */
+  public static long defaultCardsCount(int ratePerSec) {
+    long eventsPerWindow = 300L * ratePerSec;
+    return Math.max(100_000L, 100 * eventsPerWindow);
+  }
+
   private final SplittableRandom random;
   private final double burstStartProbability;
   private final long cardsCount;

@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 
 /** The datagen source's settings (docs/connectors.md has the table). */
 final class DatagenConfig extends AbstractConfig {
@@ -43,15 +44,22 @@ final class DatagenConfig extends AbstractConfig {
           .define(FRAUD_SHARE, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM,
               "Share of events (0..1, approximate) that belong to fraud bursts: one card making"
                   + " 4-6 attempts 1-10 s apart.")
-          .define(CARDS_COUNT, Type.LONG, 100_000L, Range.atLeast(1), Importance.LOW,
-              "Distinct cards in ordinary traffic. Keep it well above the events per 5 minutes,"
-                  + " or ordinary cards reach 4 attempts in a window by chance.")
+          .define(CARDS_COUNT, Type.LONG, -1L, DatagenConfig::validateCardsCount, Importance.LOW,
+              "Distinct cards in ordinary traffic; -1 = 100 times the events of 5 minutes (at least"
+                  + " 100,000), so ordinary cards almost never reach 4 attempts in a window by chance.")
           .define(START_TIME_MS, Type.LONG, null, Importance.LOW,
               "Event time (epoch ms) of the first event; default: the wall clock when the task"
                   + " first starts. Event time then advances by 1/rate per event.")
           .define(BATCH_MAX_RECORDS, Type.INT, 1_000, Range.between(1, 100_000), Importance.LOW,
               "Most events one poll() returns.")
           .defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
+
+  private static void validateCardsCount(String name, Object value) {
+    long count = (Long) value;
+    if (count != -1 && count < 1) {
+      throw new ConfigException(name, value, "must be -1 (automatic) or at least 1");
+    }
+  }
 
   DatagenConfig(Map<String, String> props) {
     super(DEFINITION, props);
@@ -78,8 +86,10 @@ final class DatagenConfig extends AbstractConfig {
     return getDouble(FRAUD_SHARE);
   }
 
+  /** The configured pool of ordinary cards, or the automatic size for this task's rate. */
   long cardsCount() {
-    return getLong(CARDS_COUNT);
+    long configured = getLong(CARDS_COUNT);
+    return configured == -1 ? AuthorizationAttempts.defaultCardsCount(ratePerSec()) : configured;
   }
 
   /** The first event's time, or null for "now". */

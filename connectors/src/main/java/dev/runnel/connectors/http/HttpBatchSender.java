@@ -35,6 +35,11 @@ final class HttpBatchSender {
   void send(byte[] body, int records) throws InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(requestTimeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if ("http".equalsIgnoreCase(url.getScheme())) {
+      // Over plain http the client would otherwise ask every server to upgrade to h2c, which
+      // few support and some mishandle; https negotiates HTTP/2 safely through ALPN.
+      request.version(HttpClient.Version.HTTP_1_1);
+    }
     if (headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
       request.header("Content-Type", "application/json");
     }
