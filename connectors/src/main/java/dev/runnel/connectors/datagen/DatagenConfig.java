@@ -44,7 +44,7 @@ final class DatagenConfig extends AbstractConfig {
           .define(FRAUD_SHARE, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM,
               "Share of events (0..1, approximate) that belong to fraud bursts: one card making"
                   + " 4-6 attempts 1-10 s apart.")
-          .define(CARDS_COUNT, Type.LONG, -1L, DatagenConfig::validateCardsCount, Importance.LOW,
+          .define(CARDS_COUNT, Type.LONG, -1L, new CardsCount(), Importance.LOW,
               "Distinct cards in ordinary traffic; -1 = 100 times the events of 5 minutes (at least"
                   + " 100,000), so ordinary cards almost never reach 4 attempts in a window by chance.")
           .define(START_TIME_MS, Type.LONG, null, Importance.LOW,
@@ -54,10 +54,19 @@ final class DatagenConfig extends AbstractConfig {
               "Most events one poll() returns.")
           .defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
 
-  private static void validateCardsCount(String name, Object value) {
-    long count = (Long) value;
-    if (count != -1 && count < 1) {
-      throw new ConfigException(name, value, "must be -1 (automatic) or at least 1");
+  /** -1 (automatic) or a positive count. */
+  static final class CardsCount implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      long count = (Long) value;
+      if (count != -1 && count < 1) {
+        throw new ConfigException(name, value, "must be -1 (automatic) or at least 1");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "-1 or [1,...]";
     }
   }
 

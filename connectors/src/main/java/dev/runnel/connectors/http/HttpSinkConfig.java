@@ -28,7 +28,7 @@ final class HttpSinkConfig extends AbstractConfig {
 
   static final ConfigDef DEFINITION =
       new ConfigDef()
-          .define(HTTP_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, HttpSinkConfig::validateUrl, Importance.HIGH,
+          .define(HTTP_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new HttpUrl(), Importance.HIGH,
               "Where the batches are POSTed (http:// or https://).")
           .define(BATCH_MAX_SIZE, Type.INT, 100, Range.between(1, 10_000), Importance.MEDIUM,
               "Most records in one POST (a JSON array of the record values).")
@@ -54,15 +54,26 @@ final class HttpSinkConfig extends AbstractConfig {
     super(DEFINITION, props);
   }
 
-  private static void validateUrl(String name, Object value) {
-    String text = (String) value;
-    try {
-      URI uri = new URI(text);
-      if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+  /** An http(s) URL with a host; named so the config docs and validate output can say so. */
+  static final class HttpUrl implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String text = (String) value;
+      URI uri;
+      try {
+        uri = new URI(text == null ? "" : text);
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException(name, value, "is not a URL");
+      }
+      boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+      if (!http || uri.getHost() == null) {
         throw new ConfigException(name, value, "must be an http:// or https:// URL with a host");
       }
-    } catch (java.net.URISyntaxException | NullPointerException e) {
-      throw new ConfigException(name, value, "is not a URL");
+    }
+
+    @Override
+    public String toString() {
+      return "an http:// or https:// URL";
     }
   }
 
