@@ -1,5 +1,6 @@
 package dev.runnel.connectors.jdbc;
 
+import dev.runnel.connectors.ConfigChecks;
 import dev.runnel.connectors.ConnectorVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,6 +39,7 @@ public class JdbcSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     config = new JdbcSinkConfig(props);
+    ConfigChecks.throwFirst(JdbcSinkConfig.problems(props));
     JdbcDialect dialect = JdbcDialect.forUrl(config.url());
     recordRows = new RecordRows(config.tableNameFormat(), config.pkMode(), config.pkFields());
     writer = new JdbcWriter(dialect, new TableCatalog(dialect, config.autoCreate(), config.autoEvolve()),

@@ -1,5 +1,6 @@
 package dev.runnel.connectors.jdbc;
 
+import dev.runnel.connectors.ConfigChecks;
 import dev.runnel.connectors.ConnectorVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,6 +47,7 @@ public class JdbcSourceTask extends SourceTask {
   @Override
   public void start(Map<String, String> props) {
     config = new JdbcSourceConfig(props);
+    ConfigChecks.throwFirst(JdbcSourceConfig.problems(props));
     JdbcDialect dialect = JdbcDialect.forUrl(config.url());
     QueryMode mode = config.mode();
     List<String> tables = config.taskTables().isEmpty() ? config.tables() : config.taskTables();

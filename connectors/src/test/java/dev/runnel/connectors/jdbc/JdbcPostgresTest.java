@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JDBC sink against a real PostgreSQL server started for this class (see PostgresServer:
- * fails on CI when it cannot start, skips elsewhere).
+ * The JDBC sink (and the source's PostgreSQL specifics) against a real PostgreSQL server started
+ * for this class (see PostgresServer: fails on CI when it cannot start, skips elsewhere).
  */
-class JdbcSinkPostgresTest {
+class JdbcPostgresTest {
   static final Schema KEY = SchemaBuilder.struct().name("order_key").field("id", Schema.INT64_SCHEMA).build();
   static final Schema ORDER = SchemaBuilder.struct().name("order")
       .field("id", Schema.INT64_SCHEMA)
@@ -228,6 +228,55 @@ class JdbcSinkPostgresTest {
     assertEquals(new BigDecimal("999.99"), row("SELECT credit FROM customers_copy WHERE id = 7").get("credit"));
     assertEquals(new BigDecimal("9.25"), row("SELECT credit FROM customers_copy WHERE id = 9").get("credit"));
     assertEquals("customer 50", row("SELECT name FROM customers_copy WHERE id = 50").get("name"));
+  }
+
+  @Test
+  void the_source_maps_postgresql_types_and_keeps_microsecond_offsets() throws Exception {
+    sql("CREATE TABLE readings (id BIGSERIAL PRIMARY KEY, sensor TEXT NOT NULL, level NUMERIC, ratio NUMERIC(6,3),"
+        + " small SMALLINT, hot BOOLEAN, attrs JSONB, taken_at TIMESTAMP(6) NOT NULL)");
+    // Two rows within one millisecond: an offset kept in milliseconds would read the second
+    // row's page again and again.
+    sql("INSERT INTO readings (sensor, level, ratio, small, hot, attrs, taken_at) VALUES"
+        + " ('a', 12.3456789, 1.500, 7, true, '{\"k\": 1}', '2024-01-01 10:00:00.000100'),"
+        + " ('b', 1, NULL, NULL, NULL, NULL, '2024-01-01 10:00:00.000200')");
+    Map<String, String> props = Map.of("connection.url", server.jdbcUrl(), "mode", "timestamp",
+        "timestamp.column.name", "taken_at", "table.whitelist", "readings", "topic.prefix", "pg-",
+        "poll.interval.ms", "10", "batch.max.rows", "1");
+    JdbcSourceConnector connector = new JdbcSourceConnector();
+    connector.start(props);
+    JdbcSourceTask source = new JdbcSourceTask();
+    source.initialize(new TestSourceTaskContext(props));
+    source.start(connector.taskConfigs(1).get(0));
+    List<SourceRecord> read = new ArrayList<>();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        List<SourceRecord> polled = source.poll();
+        if (polled != null) {
+          read.addAll(polled);
+        }
+        return read.size() >= 2;
+      });
+      for (int i = 0; i < 3; i++) {
+        List<SourceRecord> more = source.poll();
+        assertTrue(more == null || more.isEmpty(), "read again: " + more);
+      }
+    } finally {
+      source.stop();
+    }
+    assertEquals(2, read.size());
+    Struct first = (Struct) read.get(0).value();
+    Schema schema = first.schema();
+    assertEquals(Schema.Type.INT64, schema.field("id").schema().type());
+    assertEquals(Schema.Type.STRING, schema.field("level").schema().type(), "plain NUMERIC keeps its digits");
+    assertEquals("12.3456789", first.get("level"));
+    assertEquals(new BigDecimal("1.500"), first.get("ratio"));
+    assertEquals(Decimal.LOGICAL_NAME, schema.field("ratio").schema().name());
+    assertEquals((short) 7, first.get("small"));
+    assertEquals(true, first.get("hot"));
+    assertEquals("{\"k\": 1}", first.get("attrs"), "json has no Connect type: its text");
+    assertEquals(100_000, read.get(0).sourceOffset().get("timestamp_nanos"));
+    assertEquals(200_000, read.get(1).sourceOffset().get("timestamp_nanos"));
+    assertEquals("b", ((Struct) read.get(1).value()).get("sensor"));
   }
 
   /** What a runtime does between a source and a sink, minus the topic. */
