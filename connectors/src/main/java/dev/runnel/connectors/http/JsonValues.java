@@ -27,7 +27,8 @@ import org.apache.kafka.connect.errors.DataException;
  * strings in UTC (what an HTTP API reading them most likely expects).
  */
 final class JsonValues {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  /** Exact decimals: 1.50 stays 1.50 (the factory default would strip it to 1.5). */
+  private static final JsonNodeFactory NODES = new JsonNodeFactory(true);
 
   private JsonValues() {}
 

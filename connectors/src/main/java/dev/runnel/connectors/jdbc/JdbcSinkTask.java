@@ -77,6 +77,9 @@ public class JdbcSinkTask extends SinkTask {
         errantRecords.report(record, e);
       }
     }
+    if (rows.isEmpty()) {
+      return;
+    }
     try {
       writer.write(connection(), rows);
     } catch (SQLException e) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -119,12 +120,16 @@ final class RecordRows {
         columns.put(field.name(), new Column(field.schema(), struct.get(field)));
       }
     } else if (data instanceof Map<?, ?> map) {
+      // Sorted: maps iterate in no fixed order, and records with the same fields should share
+      // one column order, hence one prepared statement.
+      Map<String, Object> sorted = new TreeMap<>();
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (!(entry.getKey() instanceof String name)) {
           throw new DataException(part + " map key " + entry.getKey() + " is not a string");
         }
-        columns.put(name, new Column(inferSchema(name, entry.getValue()), entry.getValue()));
+        sorted.put(name, entry.getValue());
       }
+      sorted.forEach((name, value) -> columns.put(name, new Column(inferSchema(name, value), value)));
     } else {
       String type = schema != null ? schema.type().toString() : data.getClass().getSimpleName();
       throw new DataException("the record " + part + " is a " + type + "; the JDBC sink needs a struct or a map");

@@ -40,7 +40,7 @@ class HttpSinkTaskTest {
       .build();
 
   /** One request the server received. */
-  record Received(String method, String contentType, Map<String, List<String>> headers, JsonNode body) {}
+  record Received(String method, String contentType, Map<String, List<String>> headers, String text, JsonNode body) {}
 
   private final ObjectMapper json = new ObjectMapper();
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
@@ -55,7 +55,7 @@ class HttpSinkTaskTest {
     server.createContext("/ingest", exchange -> {
       byte[] body = exchange.getRequestBody().readAllBytes();
       received.add(new Received(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"),
-          Map.copyOf(exchange.getRequestHeaders()), json.readTree(body)));
+          Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), json.readTree(body)));
       Integer status = script.poll();
       byte[] answer = (status == null || status < 300 ? "ok" : "trouble " + status).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(status == null ? 200 : status, answer.length);
@@ -114,6 +114,7 @@ class HttpSinkTaskTest {
     assertEquals(List.of("runnel"), first.headers().get("X-source"));
     assertEquals(json.readTree("[{\"id\":1,\"name\":\"e1\",\"price\":1.50,\"at\":\"2023-11-14T22:13:20Z\"},"
         + "{\"id\":2,\"name\":\"e2\",\"price\":1.50,\"at\":\"2023-11-14T22:13:20Z\"}]"), first.body());
+    assertTrue(first.text().contains("\"price\":1.50"), "decimals keep their scale: " + first.text());
     assertEquals(List.of(2, 2, 1), received.stream().map(request -> request.body().size()).toList());
     assertEquals(5, received.get(2).body().get(0).get("id").asInt());
 
