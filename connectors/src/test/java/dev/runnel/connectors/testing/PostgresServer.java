@@ -57,8 +57,12 @@ public final class PostgresServer implements AutoCloseable {
 
   /** A running server, or the test is failed (CI) / skipped (elsewhere) with the reason. */
   public static PostgresServer startForTests() {
+    long startNs = System.nanoTime();
     try {
-      return start();
+      PostgresServer server = start();
+      System.out.printf("test PostgreSQL on 127.0.0.1:%d in %s, up in %d ms%n",
+          server.port, server.dir, (System.nanoTime() - startNs) / 1_000_000);
+      return server;
     } catch (Exception e) {
       String reason = "PostgreSQL could not be started: " + e.getMessage();
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -72,7 +76,12 @@ public final class PostgresServer implements AutoCloseable {
 
   static PostgresServer start() throws IOException, InterruptedException, SQLException {
     Path binDir = findBinDir();
-    Path dir = Files.createTempDirectory("runnel-pg-");
+    // /tmp rather than java.io.tmpdir: the unix socket path must stay under ~107 bytes, and the
+    // postgres user must be able to reach the directory (a private TMPDIR may not be traversable).
+    Path tmp = Path.of("/tmp");
+    Path dir = Files.isDirectory(tmp) && Files.isWritable(tmp)
+        ? Files.createTempDirectory(tmp, "runnel-pg-")
+        : Files.createTempDirectory("runnel-pg-");
     List<String> runAs = runAsPrefix(dir);
     Path data = dir.resolve("data");
     try {
