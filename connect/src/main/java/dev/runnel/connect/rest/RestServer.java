@@ -85,7 +85,8 @@ public final class RestServer implements AutoCloseable {
         json(ctx, 500, RestJson.error(500, message));
       });
       routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty()) {
+        // Our own 404s (unknown connector) already carry a JSON error; Javalin's carry text.
+        if (ctx.result() == null || !ctx.result().startsWith("{\"error_code\"")) {
           json(ctx, 404, RestJson.error(404, "HTTP 404 Not Found: " + ctx.method() + " " + ctx.path()));
         }
       });
