@@ -14,14 +14,14 @@ import java.util.Map;
  * GET /connectors/{name}/offsets, in Kafka Connect's shape: a source's committed source offsets,
  * or a sink's committed group offsets as {kafka_topic, kafka_partition} -> {kafka_offset}.
  */
-final class ConnectorOffsets {
+public final class ConnectorOffsets {
   private final Worker worker;
 
-  ConnectorOffsets(Worker worker) {
+  public ConnectorOffsets(Worker worker) {
     this.worker = worker;
   }
 
-  List<Map<String, Object>> offsets(String connector, boolean sink) {
+  public List<Map<String, Object>> offsets(String connector, boolean sink) {
     List<Map<String, Object>> out = new ArrayList<>();
     if (!sink) {
       worker.offsets().offsets(connector).forEach((partition, offset) -> out.add(entry(partition, offset)));
