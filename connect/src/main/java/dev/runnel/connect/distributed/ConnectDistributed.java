@@ -17,6 +17,8 @@ import org.apache.kafka.common.config.ConfigException;
  * the connectors and tasks. Any worker accepts REST requests.
  */
 public final class ConnectDistributed implements AutoCloseable {
+  private static final long SETUP_TIMEOUT_MS = 60_000;
+
   private final Plugins plugins;
   private final DistributedHerder herder;
   private final RestServer rest;
@@ -55,13 +57,8 @@ public final class ConnectDistributed implements AutoCloseable {
     TopicTail statusTail = null;
     TopicTail offsetTail = null;
     try {
-      try (Worker setup = new Worker(workerId, config, plugins, null, statusLog)) {
-        setup.ensureTopic(configTopic, 1, replication, compact);
-        setup.ensureTopic(statusTopic, 1, replication, compact);
-        setup.ensureTopic(offsetTopic, config.getInt(WorkerConfig.OFFSET_TOPIC_PARTITIONS), replication, compact);
-        // The topic may predate this worker with another partition count: its count is what counts.
-        offsetPartitions = setup.admin().describeTopic(offsetTopic).getPartitionsCount();
-      }
+      offsetPartitions = setUpInternalTopics(workerId, config, plugins, statusLog, configTopic, statusTopic,
+          offsetTopic, replication, compact);
       offsetStore = new TopicOffsetStore(offsetTopic, offsetPartitions, internal);
       worker = new Worker(workerId, config, plugins, offsetStore, statusLog);
       TopicOffsetStore store = offsetStore;
@@ -99,6 +96,36 @@ public final class ConnectDistributed implements AutoCloseable {
       }
       plugins.close();
       throw e;
+    }
+  }
+
+  /**
+   * Creates the internal topics unless they exist; retried for a while, since workers are often
+   * started together with the nodes they use. Returns the offsets topic's partition count (the
+   * topic may predate this worker with another count: the topic's count is what counts).
+   */
+  private static int setUpInternalTopics(String workerId, WorkerConfig config, Plugins plugins, StatusLog statusLog,
+      String configTopic, String statusTopic, String offsetTopic, int replication, Map<String, String> compact) {
+    long deadlineMs = System.currentTimeMillis() + SETUP_TIMEOUT_MS;
+    while (true) {
+      try (Worker setup = new Worker(workerId, config, plugins, null, statusLog)) {
+        setup.ensureTopic(configTopic, 1, replication, compact);
+        setup.ensureTopic(statusTopic, 1, replication, compact);
+        setup.ensureTopic(offsetTopic, config.getInt(WorkerConfig.OFFSET_TOPIC_PARTITIONS), replication, compact);
+        return setup.admin().describeTopic(offsetTopic).getPartitionsCount();
+      } catch (dev.runnel.sdk.RunnelException e) {
+        if (!e.retriable() && e.code() != io.grpc.Status.Code.DEADLINE_EXCEEDED || System.currentTimeMillis() > deadlineMs) {
+          throw e;
+        }
+        org.slf4j.LoggerFactory.getLogger(ConnectDistributed.class)
+            .warn("setting up the internal topics failed, retrying: {}", e.getMessage());
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 
