@@ -86,4 +86,15 @@ class LayeringTest {
         .resideInAnyPackage("dev.runnel.node..", "dev.runnel.raft..", "dev.runnel.storage..", "dev.runnel.cli..")
         .check(classes);
   }
+
+  @Test
+  void connect_uses_only_the_sdk() {
+    noClasses()
+        .that().resideInAPackage("dev.runnel.connect..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.runnel.node..", "dev.runnel.raft..", "dev.runnel.storage..", "dev.runnel.cli..",
+            "dev.runnel.loadtest..", "org.apache.ratis..")
+        .check(classes);
+  }
 }
