@@ -1,5 +1,7 @@
 package dev.runnel.cli;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -60,6 +62,19 @@ class LayeringTest {
         .that().resideInAPackage("dev.runnel.node..")
         .should().dependOnClassesThat()
         .resideInAnyPackage("dev.runnel.sdk..", "dev.runnel.cli..")
+        .check(classes);
+  }
+
+  /**
+   * The built-in connectors are packaged like a third-party Connect plugin (loadable from
+   * plugin.path in their own class loader), so they may use the Connect API but nothing of Runnel.
+   */
+  @Test
+  void connectors_depend_on_no_other_runnel_package() {
+    noClasses()
+        .that().resideInAPackage("dev.runnel.connectors..")
+        .should().dependOnClassesThat(
+            resideInAPackage("dev.runnel..").and(not(resideInAPackage("dev.runnel.connectors.."))))
         .check(classes);
   }
 
