@@ -27,8 +27,9 @@ public interface JdbcDialect {
   /**
    * The JDBC type to read a column as, given what the driver reports. Most drivers report the
    * truth; SQLite reports declared type names, which do not bound what a column holds.
+   * {@code declaredTypeName} is the driver's column type name (ResultSetMetaData#getColumnTypeName).
    */
-  default int sourceJdbcType(int reportedType, int precision, int scale) {
+  default int sourceJdbcType(int reportedType, String declaredTypeName, int precision, int scale) {
     return reportedType;
   }
 

@@ -49,7 +49,8 @@ final class RowConverter {
       String name = metadata.getColumnLabel(column);
       int precision = metadata.getPrecision(column);
       int scale = metadata.getScale(column);
-      int type = dialect.sourceJdbcType(metadata.getColumnType(column), precision, scale);
+      int type = dialect.sourceJdbcType(
+          metadata.getColumnType(column), metadata.getColumnTypeName(column), precision, scale);
       boolean optional = metadata.isNullable(column) != ResultSetMetaData.columnNoNulls;
       Column mapped = map(type, precision, scale);
       if (struct.field(name) != null) {

@@ -30,7 +30,14 @@ final class SqliteDialect implements JdbcDialect {
   }
 
   @Override
-  public int sourceJdbcType(int reportedType, int precision, int scale) {
+  public int sourceJdbcType(int reportedType, String declaredTypeName, int precision, int scale) {
+    // sqlite-jdbc reports the type of the current row's value for a NUMERIC-affinity column:
+    // DECIMAL(12,2) holding 300 (stored as an integer) is reported as INTEGER, holding 1.25 as
+    // DECIMAL. The schema must not depend on the first row, so decimals go by their declaration.
+    String declared = declaredTypeName == null ? "" : declaredTypeName.toUpperCase(java.util.Locale.ROOT);
+    if (declared.startsWith("DECIMAL") || declared.startsWith("NUMERIC")) {
+      return precision == 0 ? Types.DOUBLE : Types.DECIMAL;
+    }
     // An INTEGER column holds 64-bit values (it may be the rowid), whatever its declared width.
     if (reportedType == Types.INTEGER || reportedType == Types.SMALLINT || reportedType == Types.TINYINT) {
       return Types.BIGINT;

@@ -155,6 +155,20 @@ class JdbcSourceTaskTest {
     assertEquals(4L, id(next.get(0)));
   }
 
+  /** sqlite-jdbc reports a DECIMAL column holding 300 as INTEGER; the schema must still say Decimal. */
+  @Test
+  void a_decimal_column_whose_first_value_is_whole_stays_a_decimal() throws Exception {
+    insertOrder(1, "ada", "300.00", T0);
+    insertOrder(2, "bob", "12.34", T0 + 1);
+    JdbcSourceTask task = startTask(config("incrementing"));
+    List<SourceRecord> records = pollUntil(task, 2);
+    for (SourceRecord record : records) {
+      assertEquals(Decimal.LOGICAL_NAME, record.valueSchema().field("amount").schema().name(), record.toString());
+    }
+    assertEquals(new BigDecimal("300.00"), ((Struct) records.get(0).value()).get("amount"));
+    assertEquals(new BigDecimal("12.34"), ((Struct) records.get(1).value()).get("amount"));
+  }
+
   @Test
   void incrementing_mode_resumes_after_the_offset_the_runtime_stored() throws Exception {
     for (int id = 1; id <= 5; id++) {
