@@ -186,16 +186,17 @@ public final class QueryRuntime implements AutoCloseable {
       state(State.RUNNING, "started");
       Duration poll = Duration.ofMillis(config.pollTimeoutMs());
       while (!stopping) {
-        List<ConsumerRecord> records = consumer.poll(poll);
+        // Table sides first: a stream row then sees the table updates read so far.
         int applied = 0;
+        for (QueryTask t : tasks.values()) {
+          applied += t.pollSide(Duration.ZERO);
+        }
+        List<ConsumerRecord> records = consumer.poll(poll);
         for (ConsumerRecord r : records) {
           if (stopping) {
             break;
           }
           route(r);
-        }
-        for (QueryTask t : tasks.values()) {
-          applied += t.pollSide(Duration.ZERO);
         }
         if (!records.isEmpty() || applied > 0) {
           commit();

@@ -77,6 +77,9 @@ final class QueryTask implements AutoCloseable {
       } else {
         side.seekToBeginning(List.of(tp));
       }
+      if (plan.join().right().isTable()) {
+        catchUpSide(tp);
+      }
     } else {
       this.side = null;
       this.sideCodec = null;
@@ -114,6 +117,23 @@ final class QueryTask implements AutoCloseable {
     lmdb.commit();
     query.metrics().restoredRecords.addAndGet(restored);
     LOG.info("query {} partition {}: restored {} state records from {}", query.id(), partition, restored, changelogTopic);
+  }
+
+  /** Reads the right-side table up to its current end, so the first stream rows find what it holds. */
+  private void catchUpSide(TopicPartition tp) {
+    long endOffset;
+    try (Admin admin = Admin.builder().bootstrap(query.config().bootstrap()).build()) {
+      endOffset = admin.listOffsets(tp.topic(), OffsetSpec.OFFSET_SPEC_LATEST).getOrDefault(tp.partition(), 0L);
+    }
+    long lastProgressMs = System.currentTimeMillis();
+    while (side.position(tp) < endOffset) {
+      if (pollSide(RESTORE_POLL) > 0) {
+        lastProgressMs = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - lastProgressMs > RESTORE_STALL_MS_MAX) {
+        throw new IllegalStateException("reading table " + tp + " stalled at offset " + side.position(tp) + " of " + endOffset);
+      }
+    }
+    store.commit();
   }
 
   /** One record of the task's input (the source topic, or the repartition topic when {@code repartitioned}). */

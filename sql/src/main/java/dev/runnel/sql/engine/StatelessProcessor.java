@@ -4,8 +4,9 @@ import dev.runnel.sql.analyzer.QueryPlan;
 import dev.runnel.sql.expr.Evaluator;
 
 /**
- * WHERE and SELECT without state. On a table, a deleted row or a row failing WHERE becomes a
- * tombstone for its key (table filter semantics); on a stream it is dropped.
+ * WHERE and SELECT without state. On a table, a deleted row stays a tombstone, and in a persistent
+ * query a row failing WHERE becomes a tombstone for its key (table filter semantics); on a stream
+ * such rows are dropped.
  */
 final class StatelessProcessor {
   private final QueryPlan plan;
@@ -19,19 +20,28 @@ final class StatelessProcessor {
   }
 
   void process(Object[] row, boolean tombstone, long tsMs, Long windowStart, Long windowEnd) {
-    boolean keep = !tombstone && (plan.where() == null || Boolean.TRUE.equals(plan.where().eval(row)));
-    if (!keep && !table) {
+    if (tombstone) {
+      // A deleted table row: its key columns are set, the rest null; the projection carries the key on.
+      if (table) {
+        emitter.emit(project(plan, row), true, windowStart, windowEnd, tsMs);
+      }
       return;
     }
-    Object[] out = project(plan, row);
-    if (!keep) {
+    if (plan.where() == null || Boolean.TRUE.equals(plan.where().eval(row))) {
+      emitter.emit(project(plan, row), false, windowStart, windowEnd, tsMs);
+      return;
+    }
+    // A table row that no longer passes WHERE leaves the result table: a tombstone for its key.
+    // Push queries (no key columns in their output) just skip it.
+    if (table && !plan.keyColumns().isEmpty()) {
+      Object[] out = project(plan, row);
       for (int i = 0; i < out.length; i++) {
         if (!plan.outputColumns().get(i).key()) {
           out[i] = null;
         }
       }
+      emitter.emit(out, true, windowStart, windowEnd, tsMs);
     }
-    emitter.emit(out, !keep, windowStart, windowEnd, tsMs);
   }
 
   static Object[] project(QueryPlan plan, Object[] row) {
