@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
       ProduceCommand.class,
       ConsumeCommand.class,
       GroupCommand.class,
-      PerfCommand.class
+      PerfCommand.class,
+      SqlCommand.class
     })
 public final class Runnel implements Runnable {
   private final InputStream stdin;
