@@ -44,6 +44,8 @@ public final class QueryRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryRuntime.class);
   private static final int ERROR_LOGS_MAX = 10;
   private static final long CLOSE_WAIT_MS = 30_000;
+  /** How long each loop waits for a join's right side; a zero wait would never send a fetch. */
+  private static final Duration SIDE_POLL = Duration.ofMillis(5);
 
   /** Lifecycle; {@link #state(State, String)} is the one transition point. */
   public enum State { PENDING, RUNNING, ERROR, TERMINATED }
@@ -63,6 +65,8 @@ public final class QueryRuntime implements AutoCloseable {
   private final Path stateDir;
   private final Map<Integer, QueryTask> tasks = new TreeMap<>();
   private final Thread thread;
+  /** The partitions this instance works on now, published by the query thread for SHOW/tests. */
+  private volatile java.util.Set<Integer> taskPartitions = java.util.Set.of();
   private volatile State state = State.PENDING;
   private volatile String error;
   private volatile boolean stopping;
@@ -135,6 +139,11 @@ public final class QueryRuntime implements AutoCloseable {
     return out;
   }
 
+  /** The partitions (of the input, or of the repartition topic) this instance has tasks for. */
+  public java.util.Set<Integer> taskPartitions() {
+    return taskPartitions;
+  }
+
   public String consumerGroup() {
     return groupId;
   }
@@ -189,7 +198,7 @@ public final class QueryRuntime implements AutoCloseable {
         // Table sides first: a stream row then sees the table updates read so far.
         int applied = 0;
         for (QueryTask t : tasks.values()) {
-          applied += t.pollSide(Duration.ZERO);
+          applied += t.pollSide(SIDE_POLL);
         }
         List<ConsumerRecord> records = consumer.poll(poll);
         for (ConsumerRecord r : records) {
@@ -328,6 +337,7 @@ public final class QueryRuntime implements AutoCloseable {
           tasks.put(tp.partition(), new QueryTask(QueryRuntime.this, tp.partition(), stateDir, producer, changelogTopic));
         }
       }
+      taskPartitions = java.util.Set.copyOf(tasks.keySet());
       LOG.info("query {}: tasks {}", id, tasks.keySet());
     }
 
@@ -351,6 +361,7 @@ public final class QueryRuntime implements AutoCloseable {
           }
         }
       }
+      taskPartitions = java.util.Set.copyOf(tasks.keySet());
     }
   }
 
