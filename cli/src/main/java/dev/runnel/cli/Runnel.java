@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
       ConsumeCommand.class,
       GroupCommand.class,
       PerfCommand.class,
-      ConnectCommand.class
+      ConnectCommand.class,
+      SqlCommand.class
     })
 public final class Runnel implements Runnable {
   private final InputStream stdin;

@@ -97,4 +97,15 @@ class LayeringTest {
             "dev.runnel.loadtest..", "org.apache.ratis..")
         .check(classes);
   }
+
+  @Test
+  void sql_uses_only_the_sdk_and_proto() {
+    noClasses()
+        .that().resideInAPackage("dev.runnel.sql..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.runnel.node..", "dev.runnel.raft..", "dev.runnel.storage..", "dev.runnel.cli..",
+            "dev.runnel.loadtest..", "org.apache.ratis..")
+        .check(classes);
+  }
 }
