@@ -2,6 +2,8 @@ package dev.runnel.cli;
 
 import dev.runnel.loadtest.ConsumePerf;
 import dev.runnel.loadtest.ProducePerf;
+import dev.runnel.loadtest.bench.E2eCommand;
+import dev.runnel.loadtest.bench.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Spec;
     name = "perf",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency of a cluster.",
-    subcommands = {ProducePerf.class, ConsumePerf.class})
+    subcommands = {ProducePerf.class, ConsumePerf.class, E2eCommand.class, RunCommand.class})
 final class PerfCommand implements Runnable {
   @Spec CommandSpec spec;
 
