@@ -2,6 +2,7 @@ package dev.runnel.cli;
 
 import dev.runnel.loadtest.ConsumePerf;
 import dev.runnel.loadtest.ProducePerf;
+import dev.runnel.loadtest.bench.CompareCommand;
 import dev.runnel.loadtest.bench.E2eCommand;
 import dev.runnel.loadtest.bench.RunCommand;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
     name = "perf",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency of a cluster.",
-    subcommands = {ProducePerf.class, ConsumePerf.class, E2eCommand.class, RunCommand.class})
+    subcommands = {ProducePerf.class, ConsumePerf.class, E2eCommand.class, RunCommand.class, CompareCommand.class})
 final class PerfCommand implements Runnable {
   @Spec CommandSpec spec;
 

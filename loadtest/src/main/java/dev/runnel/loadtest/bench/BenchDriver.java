@@ -16,6 +16,9 @@ public interface BenchDriver extends AutoCloseable {
   /** Creates the topic (an existing one is kept) and returns once every partition has a leader. */
   void createTopic(String topic, int partitions, int replicationFactor);
 
+  /** Deletes the topic (after a run, so finished runs do not keep costing the cluster). */
+  void deleteTopic(String topic);
+
   /** A producer configured from the workload's acks, compression, linger and batch size. */
   Producer newProducer(Workload workload);
 

@@ -12,7 +12,12 @@ final class BenchRun {
 
   /** 0: clean run; 1: sends failed or records were not read back. */
   static int execute(
-      CommandSpec spec, Function<String, BenchDriver> drivers, String bootstrap, Workload workload, BenchOutput output)
+      CommandSpec spec,
+      Function<String, BenchDriver> drivers,
+      String bootstrap,
+      Workload workload,
+      BenchOutput output,
+      boolean deleteTopic)
       throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     String runId = output.runId != null ? output.runId : Long.toString(System.currentTimeMillis(), 36);
@@ -23,6 +28,9 @@ final class BenchRun {
     try (BenchDriver driver = drivers.apply(bootstrap)) {
       String label = output.label != null ? output.label : driver.system();
       report = new WorkloadRunner(driver, spec.commandLine().getErr()).run(workload, label, runId);
+      if (deleteTopic) {
+        driver.deleteTopic(report.topic());
+      }
     }
     report.print(out);
     if (output.jsonFile != null) {

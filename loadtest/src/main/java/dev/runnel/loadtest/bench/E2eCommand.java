@@ -115,6 +115,6 @@ public final class E2eCommand implements Callable<Integer> {
     } catch (WorkloadException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    return BenchRun.execute(spec, RunnelDriver::new, bootstrap, workload, output);
+    return BenchRun.execute(spec, RunnelDriver::new, bootstrap, workload, output, false);
   }
 }

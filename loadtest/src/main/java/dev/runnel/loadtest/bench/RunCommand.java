@@ -41,6 +41,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Override a workload key, e.g. --set durationS=10 (repeatable).")
   Map<String, String> overrides = new LinkedHashMap<>();
 
+  @Option(
+      names = "--delete-topic",
+      description = "Delete the run's topic afterwards (repeated runs then do not pile up partitions).")
+  boolean deleteTopic;
+
   /** Runs against Runnel. */
   public RunCommand() {
     this(RunnelDriver::new);
@@ -59,6 +64,6 @@ public final class RunCommand implements Callable<Integer> {
     } catch (WorkloadException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    return BenchRun.execute(spec, drivers, bootstrap, workload, output);
+    return BenchRun.execute(spec, drivers, bootstrap, workload, output, deleteTopic);
   }
 }

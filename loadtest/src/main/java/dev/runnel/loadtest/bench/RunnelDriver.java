@@ -58,6 +58,13 @@ public final class RunnelDriver implements BenchDriver {
     }
   }
 
+  @Override
+  public void deleteTopic(String topic) {
+    try (Admin admin = Admin.builder().bootstrap(bootstrap).requestTimeoutMs(REQUEST_TIMEOUT_MS).build()) {
+      admin.deleteTopic(topic);
+    }
+  }
+
   private static boolean allLed(TopicDescription description, int partitions) {
     List<PartitionDescription> list = description.getPartitionsList();
     return list.size() >= partitions && list.stream().allMatch(p -> p.getLeaderId() >= 0);

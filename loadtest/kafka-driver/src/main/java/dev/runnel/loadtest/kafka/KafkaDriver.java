@@ -54,10 +54,7 @@ public final class KafkaDriver implements BenchDriver {
 
   @Override
   public void createTopic(String topic, int partitions, int replicationFactor) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(adminProps())) {
       Optional<Short> rf = replicationFactor == 0 ? Optional.empty() : Optional.of((short) replicationFactor);
       try {
         admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), rf))).all().get();
@@ -77,6 +74,25 @@ public final class KafkaDriver implements BenchDriver {
       Thread.currentThread().interrupt();
       throw new WorkloadException("interrupted while creating topic " + topic);
     }
+  }
+
+  @Override
+  public void deleteTopic(String topic) {
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.deleteTopics(List.of(topic)).all().get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkloadException("interrupted while deleting topic " + topic);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new WorkloadException("kafka: cannot delete topic " + topic + ": " + e.getMessage());
+    }
+  }
+
+  private Properties adminProps() {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+    return props;
   }
 
   private static boolean allLed(Admin admin, String topic, int partitions) throws InterruptedException {
