@@ -4,11 +4,13 @@
 # both and the ratio. Everything listens on 127.0.0.1, lives in a temp directory and is stopped at
 # the end (also on failure or Ctrl-C). Every run is bounded in time and in record count.
 #
-#   loadtest/compare-kafka.sh [--runs N] [--single "a b c d"] [--rf3 "e"] [--no-build] [--keep]
+#   loadtest/compare-kafka.sh [--runs N] [--single "a b c d"] [--rf3 "e"] [--systems "runnel kafka"]
+#                             [--no-build] [--keep]
 #
 #   --runs N       runs of each workload on each system (default 3; the table shows medians)
-#   --single LIST  single-node workloads, of a b c d (default "a b c d"; "" skips them)
+#   --single LIST  single-node workloads, of a b c d d2 (default "a b c d"; "" skips them)
 #   --rf3 LIST     three-node workloads, of e-produce e-e2e (default "e-produce e-e2e"; "" skips)
+#   --systems LIST which systems, of runnel kafka (default "runnel kafka"; kafka = both flush settings)
 #   --no-build     use what an earlier build left in target/ (see below)
 #   --keep         keep the temp directory (logs, data, results.tsv)
 #
@@ -33,6 +35,7 @@ driver_dir="$root/loadtest/kafka-driver/target"
 runs=3
 single="a b c d"
 rf3="e-produce e-e2e"
+systems="runnel kafka"
 build=1
 keep=0
 while [[ $# -gt 0 ]]; do
@@ -40,12 +43,17 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
     --single) single="${2?--single needs a list}"; shift 2 ;;
     --rf3) rf3="${2?--rf3 needs a list}"; shift 2 ;;
+    --systems) systems="${2?--systems needs a list}"; shift 2 ;;
     --no-build) build=0; shift ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare-kafka: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+for s in $systems; do
+  [[ "$s" == runnel || "$s" == kafka ]] || { echo "compare-kafka: --systems takes runnel and/or kafka, got '$s'" >&2; exit 2; }
+done
+with() { [[ " $systems " == *" $1 "* ]]; }
 [[ "$runs" =~ ^[1-9][0-9]?$ ]] || { echo "compare-kafka: --runs must be 1..99, got '$runs'" >&2; exit 2; }
 base_port="${BASE_PORT:-19900}"
 [[ "$base_port" =~ ^[0-9]+$ ]] && ((base_port >= 1024 && base_port + 199 <= 65535)) ||
@@ -58,6 +66,7 @@ workload_file() {
     b) echo "$root/loadtest/workloads/b-produce-100b.yaml" ;;
     c) echo "$root/loadtest/workloads/c-consume-1k.yaml" ;;
     d) echo "$root/loadtest/workloads/d-e2e-10k.yaml" ;;
+    d2) echo "$root/loadtest/workloads/d2-e2e-2k.yaml" ;;
     e-produce) echo "$root/loadtest/workloads/e-rf3-produce-1k.yaml" ;;
     e-e2e) echo "$root/loadtest/workloads/e-rf3-e2e-2k.yaml" ;;
     *) echo "compare-kafka: unknown workload '$1'" >&2; exit 2 ;;
@@ -116,10 +125,12 @@ require_free() {
 
 # ---- Kafka -------------------------------------------------------------------------------------
 
+# Runs in the background as `kafka_java ... &`: exec, so that $! is the JVM itself and stopping
+# that pid stops the broker (not just the subshell around it).
 kafka_java() {
   # kafka-server-start.sh's heap and kafka-run-class.sh's GC settings.
   # shellcheck disable=SC2086
-  java $kafka_heap -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+  exec java $kafka_heap -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true "$@"
 }
 
@@ -217,7 +228,8 @@ runnel_cluster() {
   mkdir -p "$cluster_dir"
   BASE_PORT="$base" "$root/deploy/local-cluster.sh" start --dir "$cluster_dir" >"$cluster_dir/start.log" 2>&1 ||
     { cat "$cluster_dir/start.log" >&2; exit 1; }
-  REPLY="$HOST:$((base + 10)),$HOST:$((base + 20)),$HOST:$((base + 30))"
+  # The SDK takes one bootstrap address and finds every partition's leader from there.
+  REPLY="$HOST:$((base + 10))"
 }
 
 # ---- runs --------------------------------------------------------------------------------------
@@ -246,16 +258,20 @@ kafka_flush_label="kafka flush.messages=1 (fsync per write)"
 runnel_label="runnel (Raft log fsync per commit)"
 
 if [[ -n "${single// /}" ]]; then
-  echo "starting one Runnel node and two single-broker Kafkas (default flushing, flush.messages=1)..."
-  runnel_single "$base_port"; r_boot="$REPLY"
-  kafka_start kafka-single 1 0 $((base_port + 100)); k_boot="$REPLY"
-  kafka_start kafka-single-flush 1 1 $((base_port + 150)); kf_boot="$REPLY"
+  echo "starting one Runnel node and/or two single-broker Kafkas (default flushing, flush.messages=1)..."
+  if with runnel; then runnel_single "$base_port"; r_boot="$REPLY"; fi
+  if with kafka; then
+    kafka_start kafka-single 1 0 $((base_port + 100)); k_boot="$REPLY"
+    kafka_start kafka-single-flush 1 1 $((base_port + 150)); kf_boot="$REPLY"
+  fi
   # Rounds interleave the systems, so a noisy stretch of the shared machine hits all of them.
   for ((run = 1; run <= runs; run++)); do
     for w in $single; do
-      bench runnel "$r_boot" "$runnel_label" "$w" "$run"
-      bench kafka "$k_boot" "$kafka_label" "$w" "$run"
-      bench kafka "$kf_boot" "$kafka_flush_label" "$w" "$run"
+      if with runnel; then bench runnel "$r_boot" "$runnel_label" "$w" "$run"; fi
+      if with kafka; then
+        bench kafka "$k_boot" "$kafka_label" "$w" "$run"
+        bench kafka "$kf_boot" "$kafka_flush_label" "$w" "$run"
+      fi
     done
   done
   stop_all
@@ -263,13 +279,16 @@ fi
 
 if [[ -n "${rf3// /}" ]]; then
   # Three nodes of each system at once would be nine JVMs on this machine: one system at a time.
-  echo "starting three Runnel nodes (deploy/local-cluster.sh)..."
-  runnel_cluster $((base_port + 10)); r3_boot="$REPLY"
-  for ((run = 1; run <= runs; run++)); do
-    for w in $rf3; do bench runnel "$r3_boot" "runnel RF3, 3 nodes" "$w" "$run"; done
-  done
-  stop_all
+  if with runnel; then
+    echo "starting three Runnel nodes (deploy/local-cluster.sh)..."
+    runnel_cluster $((base_port + 10)); r3_boot="$REPLY"
+    for ((run = 1; run <= runs; run++)); do
+      for w in $rf3; do bench runnel "$r3_boot" "runnel RF3, 3 nodes" "$w" "$run"; done
+    done
+    stop_all
+  fi
   for flush in 0 1; do
+    with kafka || break
     if ((flush)); then label="kafka RF3, 3 brokers, flush.messages=1"; else label="kafka RF3, 3 brokers (default flushing)"; fi
     echo "starting three Kafka brokers (flush.messages=$flush)..."
     kafka_start "kafka-rf3-$flush" 3 "$flush" $((base_port + 100)); k3_boot="$REPLY"

@@ -34,7 +34,7 @@ done
 [[ "$idle_s" =~ ^[1-9][0-9]*$ && "$create_timeout_s" =~ ^[1-9][0-9]*$ ]] ||
   { echo "scale-partitions: --idle-s and --create-timeout-s take whole seconds" >&2; exit 2; }
 base_port="${BASE_PORT:-23500}"
-bootstrap="$HOST:$((base_port + 10)),$HOST:$((base_port + 20)),$HOST:$((base_port + 30))"
+bootstrap="$HOST:$((base_port + 10))" # node 1; the SDK finds the leaders from there
 clk_tck="$(getconf CLK_TCK)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/runnel-scale.XXXXXX")"

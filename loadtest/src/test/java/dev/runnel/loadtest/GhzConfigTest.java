@@ -3,8 +3,6 @@ package dev.runnel.loadtest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.runnel.proto.v1.Acks;
@@ -14,7 +12,11 @@ import dev.runnel.proto.v1.ProduceRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * ghz is not on the build machines, so this checks what it would send: each config's call is a
@@ -52,10 +54,25 @@ class GhzConfigTest {
   /** Merges the config's data into {@code request} with ghz's template rendered for request 0. */
   private static String parse(String file, Message.Builder request) throws IOException {
     String text = Files.readString(Path.of("ghz", file)).replace("{{mod .RequestNumber 6}}", "0");
-    JsonObject config = JsonParser.parseString(text).getAsJsonObject();
-    assertEquals("127.0.0.1:9400", config.get("host").getAsString());
-    assertTrue(config.has("duration"), file + " is bounded in time");
-    JsonFormat.parser().merge(config.get("data").toString(), request);
-    return config.get("call").getAsString();
+    // JSON is YAML: the YAML parser reads the config's plain keys.
+    Map<?, ?> config = (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    assertEquals("127.0.0.1:9400", config.get("host"));
+    assertTrue(config.containsKey("duration"), file + " is bounded in time");
+    JsonFormat.parser().merge(objectText(text, "\"data\":"), request);
+    return (String) config.get("call");
+  }
+
+  /** The JSON object text that follows {@code key} (these files hold no braces inside strings). */
+  private static String objectText(String json, String key) {
+    int start = json.indexOf('{', json.indexOf(key));
+    int depth = 0;
+    for (int i = start; i < json.length(); i++) {
+      char c = json.charAt(i);
+      depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+      if (depth == 0) {
+        return json.substring(start, i + 1);
+      }
+    }
+    throw new AssertionError("unbalanced braces after " + key);
   }
 }

@@ -75,10 +75,12 @@ public final class WorkloadRunner {
     }
     progress.printf("%s: reading the %d records back from the beginning%n", driver.system(), backlog);
     progress.flush();
-    long readStartNs = System.nanoTime();
     ConsumerFleet consumers = new ConsumerFleet(driver, workload, topic, false);
+    long readStartNs;
     try {
       consumers.open(true);
+      // The clock starts once the consumers are positioned: creating clients is not reading.
+      readStartNs = System.nanoTime();
       consumers.start(readStartNs, backlog);
       if (!consumers.awaitTarget(readStartNs + workload.durationNs())) {
         errors.add(readError(consumers, backlog, workload.durationS()));
