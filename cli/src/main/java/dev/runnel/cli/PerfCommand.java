@@ -3,6 +3,9 @@ package dev.runnel.cli;
 import dev.runnel.loadtest.ConsumePerf;
 import dev.runnel.loadtest.GroupPerf;
 import dev.runnel.loadtest.ProducePerf;
+import dev.runnel.loadtest.bench.CompareCommand;
+import dev.runnel.loadtest.bench.E2eCommand;
+import dev.runnel.loadtest.bench.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +16,14 @@ import picocli.CommandLine.Spec;
     name = "perf",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency of a cluster.",
-    subcommands = {ProducePerf.class, ConsumePerf.class, GroupPerf.class})
+    subcommands = {
+      ProducePerf.class,
+      ConsumePerf.class,
+      GroupPerf.class,
+      E2eCommand.class,
+      RunCommand.class,
+      CompareCommand.class
+    })
 final class PerfCommand implements Runnable {
   @Spec CommandSpec spec;
 

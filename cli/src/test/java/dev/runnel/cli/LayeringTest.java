@@ -108,4 +108,17 @@ class LayeringTest {
             "dev.runnel.loadtest..", "org.apache.ratis..")
         .check(classes);
   }
+
+  /**
+   * The Kafka comparison driver (loadtest/kafka-driver, dev.runnel.loadtest.kafka) is built only
+   * in the kafka-compare profile: nothing of the default build may use Kafka's clients.
+   */
+  @Test
+  void loadtest_needs_no_kafka_in_the_default_build() {
+    noClasses()
+        .that().resideInAPackage("dev.runnel.loadtest..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka..")
+        .check(classes);
+  }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.loadtest.LocalNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -196,6 +198,20 @@ class ProduceConsumeCommandsTest {
             "--bootstrap", bootstrap);
     assertEquals(0, consumed.exitCode(), consumed.describe());
     assertTrue(consumed.out().startsWith("consume perf-cli: 300 records"), consumed.describe());
+  }
+
+  @Test
+  void perf_e2e_and_perf_run_work_through_the_cli(@TempDir Path tmp) throws IOException {
+    Cli.Result e2e =
+        Cli.run("perf", "e2e", "--partitions", "1", "--record-size", "32", "--rate", "200", "--records", "100",
+            "--warmup-s", "0", "--duration-s", "5", "--bootstrap", bootstrap);
+    assertEquals(0, e2e.exitCode(), e2e.describe());
+    assertTrue(e2e.out().contains("  e2e      100 records, 0 failed, 0 missing"), e2e.describe());
+
+    Path workload = tmp.resolve("typo.yaml");
+    Files.writeString(workload, "name: typo\nrecordSize: 10\n");
+    Cli.Result bad = Cli.run("perf", "run", workload.toString(), "--bootstrap", bootstrap);
+    assertOneErrorLine(bad, 2, "error: " + workload + ": unknown key 'recordSize'; known keys: ");
   }
 
   private static void createTopic(String name, int partitions) {

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * timestamps from small vocabularies), so a compression benchmark sees realistic redundancy
  * instead of random bytes (incompressible) or one repeated value (unrealistically compressible).
  */
-final class JsonLikeValues {
+public final class JsonLikeValues {
   /** Distinct values per run: enough that a 256 KiB batch of 1 KiB records repeats few of them. */
   static final int POOL_SIZE = 1024;
 
@@ -23,7 +23,7 @@ final class JsonLikeValues {
   private JsonLikeValues() {}
 
   /** {@link #POOL_SIZE} values of exactly {@code sizeBytes} bytes each (seeded: runs compare). */
-  static byte[][] pool(int sizeBytes) {
+  public static byte[][] pool(int sizeBytes) {
     SplittableRandom random = new SplittableRandom(42);
     byte[][] pool = new byte[POOL_SIZE][];
     for (int i = 0; i < POOL_SIZE; i++) {
