@@ -212,7 +212,14 @@ class GroupConsumerTest {
         List<String> during = List.copyOf(w.callbacks.subList(callbacksBefore.get(i), w.callbacks.size()));
         if (during.isEmpty()) {
           assertEquals(2, w.owned.size(), w.name + " kept its partitions");
-          assertTrue(w.received.get() > receivedBefore[i], w.name + " kept receiving during the rebalance");
+          // Records go to one partition per batch (sticky partitioner), so a member may see none
+          // in a short window: it must go on receiving, not necessarily within the join itself.
+          long before = receivedBefore[i];
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> w.received.get() > before);
+          assertEquals(during, w.callbacks.subList(callbacksBefore.get(i), w.callbacks.size()),
+              w.name + " received without giving anything up");
         } else {
           revokedMembers++;
           assertEquals(List.of("revoked [" + moved + "]"), during, w.name + " gave up only the moved partition");
