@@ -15,7 +15,7 @@ public record SqlConfig(
     int producerLingerMs) {
 
   public static SqlConfig defaults(String bootstrap, Path stateDir) {
-    return new SqlConfig(bootstrap, stateDir, "default", 100, 500, 5);
+    return new SqlConfig(bootstrap, stateDir, "default", 100, 5_000, 5);
   }
 
   public SqlConfig withServiceId(String id) {

@@ -16,10 +16,12 @@ public final class QueryMetrics {
   public final AtomicLong duplicatesSkipped = new AtomicLong();
   public final AtomicLong windowsClosed = new AtomicLong();
   public final AtomicLong restoredRecords = new AtomicLong();
+  /** Commits (flush, then offsets): one per non-empty poll. */
+  public final AtomicLong commits = new AtomicLong();
 
   @Override
   public String toString() {
     return "in=" + recordsIn + " out=" + rowsOut + " late-dropped=" + lateDropped + " errors=" + processingErrors
-        + " null-keys=" + nullKeyDropped + " duplicates-skipped=" + duplicatesSkipped + " restored=" + restoredRecords;
+        + " commits=" + commits + " null-keys=" + nullKeyDropped + " duplicates-skipped=" + duplicatesSkipped + " restored=" + restoredRecords;
   }
 }

@@ -313,6 +313,7 @@ public final class QueryRuntime implements AutoCloseable {
   }
 
   private void commit() {
+    metrics.commits.incrementAndGet();
     for (QueryTask t : tasks.values()) {
       t.commit();
     }
