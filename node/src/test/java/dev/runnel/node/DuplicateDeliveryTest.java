@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.BrokerGrpc;
-import dev.runnel.proto.v1.FetchRequest;
-import dev.runnel.proto.v1.FetchResponse;
-import dev.runnel.proto.v1.Record;
-import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
@@ -15,14 +11,11 @@ import dev.runnel.sdk.RecordMetadata;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +65,7 @@ class DuplicateDeliveryTest {
       assertTrue(transport.lostAnswers.get() > 0 && transport.repeats.get() > 0,
           "the transport did lose answers (" + transport.lostAnswers + ") and repeat requests (" + transport.repeats + ")");
       for (int p = 0; p < PARTITIONS; p++) {
-        assertEquals(acked.getOrDefault(p, List.of()), stored(node, p), "partition " + p);
+        assertEquals(acked.getOrDefault(p, List.of()), TestNodes.readValues(node, TOPIC, p), "partition " + p);
       }
     } finally {
       transport.close();
@@ -80,50 +73,17 @@ class DuplicateDeliveryTest {
     }
   }
 
-  private static List<String> stored(RunnelNode node, int partition) {
-    ManagedChannel channel = TestNodes.channel(node);
-    try {
-      List<String> values = new ArrayList<>();
-      long offset = 0;
-      while (true) {
-        FetchResponse response = BrokerGrpc.newBlockingStub(channel)
-            .fetch(FetchRequest.newBuilder().setTopic(TOPIC).setPartition(partition).setOffset(offset).build());
-        if (response.getBatchesCount() == 0) {
-          return values;
-        }
-        for (RecordBatch batch : response.getBatchesList()) {
-          for (Record record : batch.getRecords().getRecordsList()) {
-            values.add(record.getValue().toStringUtf8());
-          }
-          offset = batch.getBaseOffset() + batch.getRecordCount();
-        }
-      }
-    } finally {
-      channel.shutdownNow();
-    }
-  }
 
   /**
    * On the producer's ProduceStream, every 3rd answer is lost together with the stream (as when a
    * connection drops), and every 4th request is delivered twice, as a network might.
    */
-  private static final class LossyTransport implements ClientInterceptor, AutoCloseable {
+  private static final class LossyTransport extends InterceptedTransport {
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger answers = new AtomicInteger();
     final AtomicInteger lostAnswers = new AtomicInteger();
     final AtomicInteger repeats = new AtomicInteger();
-    private final List<ManagedChannel> channels = new ArrayList<>();
 
-    synchronized ManagedChannel channel(String address) {
-      int colon = address.lastIndexOf(':');
-      ManagedChannel channel =
-          NettyChannelBuilder.forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
-              .usePlaintext()
-              .intercept(this)
-              .build();
-      channels.add(channel);
-      return channel;
-    }
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
@@ -170,9 +130,5 @@ class DuplicateDeliveryTest {
       };
     }
 
-    @Override
-    public synchronized void close() {
-      channels.forEach(ManagedChannel::shutdownNow);
-    }
   }
 }

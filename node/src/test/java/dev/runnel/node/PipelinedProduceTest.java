@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.Code;
 import dev.runnel.proto.v1.BrokerGrpc;
-import dev.runnel.proto.v1.FetchRequest;
-import dev.runnel.proto.v1.FetchResponse;
 import dev.runnel.proto.v1.ProduceStreamRequest;
 import dev.runnel.proto.v1.ProduceStreamResponse;
-import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
@@ -18,13 +15,10 @@ import dev.runnel.sdk.RecordMetadata;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,8 +71,14 @@ class PipelinedProduceTest {
       assertTrue(transport.dropped.get() > 0, "the transport dropped requests");
       assertTrue(transport.inFlightMax.get() > 1,
           "several batches were in flight at once (at most " + transport.inFlightMax + ")");
+      List<RecordBatch> stored = TestNodes.readBatches(node, TOPIC, 0);
+      List<String> values = new ArrayList<>();
       Set<Integer> epochs = new HashSet<>();
-      assertEquals(acked, stored(node, epochs));
+      for (RecordBatch batch : stored) {
+        epochs.add(batch.getProducerEpoch());
+        batch.getRecords().getRecordsList().forEach(r -> values.add(r.getValue().toStringUtf8()));
+      }
+      assertEquals(acked, values);
       assertEquals(Set.of(0), epochs, "a request lost in the pipeline needs no new epoch");
     } finally {
       transport.close();
@@ -86,52 +86,18 @@ class PipelinedProduceTest {
     }
   }
 
-  private static List<String> stored(RunnelNode node, Set<Integer> epochs) {
-    ManagedChannel channel = TestNodes.channel(node);
-    try {
-      List<String> values = new ArrayList<>();
-      long offset = 0;
-      while (true) {
-        FetchResponse response = BrokerGrpc.newBlockingStub(channel)
-            .fetch(FetchRequest.newBuilder().setTopic(TOPIC).setPartition(0).setOffset(offset).build());
-        if (response.getBatchesCount() == 0) {
-          return values;
-        }
-        for (RecordBatch batch : response.getBatchesList()) {
-          epochs.add(batch.getProducerEpoch());
-          for (Record record : batch.getRecords().getRecordsList()) {
-            values.add(record.getValue().toStringUtf8());
-          }
-          offset = batch.getBaseOffset() + batch.getRecordCount();
-        }
-      }
-    } finally {
-      channel.shutdownNow();
-    }
-  }
 
   /**
    * Every 7th ProduceStream request never reaches the node; the producer is told it was not
    * delivered (UNAVAILABLE, as if the node had been unreachable for that request). Also tracks
    * how many requests were unanswered at once.
    */
-  private static final class DroppingTransport implements ClientInterceptor, AutoCloseable {
+  private static final class DroppingTransport extends InterceptedTransport {
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger dropped = new AtomicInteger();
     final AtomicInteger inFlightMax = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final List<ManagedChannel> channels = new ArrayList<>();
 
-    synchronized ManagedChannel channel(String address) {
-      int colon = address.lastIndexOf(':');
-      ManagedChannel channel =
-          NettyChannelBuilder.forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
-              .usePlaintext()
-              .intercept(this)
-              .build();
-      channels.add(channel);
-      return channel;
-    }
 
     @Override
     @SuppressWarnings("unchecked")
@@ -173,9 +139,5 @@ class PipelinedProduceTest {
       };
     }
 
-    @Override
-    public synchronized void close() {
-      channels.forEach(ManagedChannel::shutdownNow);
-    }
   }
 }

@@ -1,12 +1,17 @@
 package dev.runnel.node;
 
 import com.google.protobuf.ByteString;
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.FetchRequest;
+import dev.runnel.proto.v1.FetchResponse;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.RecordSet;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,6 +43,40 @@ final class TestNodes {
   /** A plaintext channel to the node's client port; the caller shuts it down. */
   static ManagedChannel channel(RunnelNode node) {
     return NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+  }
+
+  /** Every batch of a partition as {@code node} serves it, from offset 0 to the end. */
+  static List<RecordBatch> readBatches(RunnelNode node, String topic, int partition) {
+    ManagedChannel channel = channel(node);
+    try {
+      List<RecordBatch> batches = new ArrayList<>();
+      long offset = 0;
+      while (true) {
+        FetchResponse response =
+            BrokerGrpc.newBlockingStub(channel)
+                .fetch(FetchRequest.newBuilder().setTopic(topic).setPartition(partition).setOffset(offset).build());
+        if (response.getBatchesCount() == 0) {
+          return batches;
+        }
+        for (RecordBatch batch : response.getBatchesList()) {
+          batches.add(batch);
+          offset = batch.getBaseOffset() + batch.getRecordCount();
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** The values of {@link #readBatches}, as UTF-8 strings. */
+  static List<String> readValues(RunnelNode node, String topic, int partition) {
+    List<String> values = new ArrayList<>();
+    for (RecordBatch batch : readBatches(node, topic, partition)) {
+      for (Record record : batch.getRecords().getRecordsList()) {
+        values.add(record.getValue().toStringUtf8());
+      }
+    }
+    return values;
   }
 
   /** A batch of one unkeyed record whose value is {@code valueBytes} zero bytes. */
