@@ -26,6 +26,10 @@ public final class ControlledSinkConnector extends SinkConnector {
     public final List<String> workerThreads = new CopyOnWriteArrayList<>();
     final ConcurrentLinkedQueue<Consumer<SinkTaskContext>> actions = new ConcurrentLinkedQueue<>();
     public final List<Throwable> actionErrors = new CopyOnWriteArrayList<>();
+    /** How many times a task of this connector was started. */
+    public final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    /** When set, the next put() throws (the task fails). */
+    public final java.util.concurrent.atomic.AtomicBoolean failNextPut = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Runs {@code action} with the task's context at its next put() (also an empty one). */
     public void onTaskThread(Consumer<SinkTaskContext> action) {
@@ -57,7 +61,7 @@ public final class ControlledSinkConnector extends SinkConnector {
 
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    return List.of(props);
+    return java.util.Collections.nCopies(maxTasks, props);
   }
 
   @Override
@@ -80,10 +84,14 @@ public final class ControlledSinkConnector extends SinkConnector {
     @Override
     public void start(Map<String, String> props) {
       probe = probe(props.get("probe"));
+      probe.starts.incrementAndGet();
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
+      if (probe.failNextPut.compareAndSet(true, false)) {
+        throw new org.apache.kafka.connect.errors.ConnectException("the test asked this task to fail");
+      }
       for (SinkRecord r : records) {
         probe.delivered.add(r.kafkaPartition() + "@" + r.kafkaOffset());
         probe.workerThreads.add(Thread.currentThread().getName());
