@@ -61,6 +61,7 @@ public final class WorkerSinkTask extends WorkerTask {
   private final Supplier<List<String>> topics;
   private final long commitIntervalMs;
   private final PluginMetrics metrics;
+  private final ConnectMetrics.TaskCounters counters;
   /** Next offset to commit per partition: records up to there were put (not yet flushed). */
   private final Map<TopicPartition, Long> currentOffsets = new LinkedHashMap<>();
   private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
@@ -74,7 +75,8 @@ public final class WorkerSinkTask extends WorkerTask {
   public WorkerSinkTask(TaskId id, StatusTracker status, ClassLoader loader, TargetState initial,
       SinkTask task, Map<String, String> taskConfig, RecordConverters converters,
       TransformationChain<SinkRecord> transforms, ErrorHandler errors, DeadLetterQueue deadLetters,
-      ConsumerFactory consumers, Supplier<List<String>> topics, WorkerConfig worker, PluginMetrics metrics) {
+      ConsumerFactory consumers, Supplier<List<String>> topics, WorkerConfig worker, PluginMetrics metrics,
+      ConnectMetrics.TaskCounters counters) {
     super(id, status, loader, initial);
     this.task = task;
     this.taskConfig = taskConfig;
@@ -86,6 +88,7 @@ public final class WorkerSinkTask extends WorkerTask {
     this.topics = topics;
     this.commitIntervalMs = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
     this.metrics = metrics;
+    this.counters = counters;
   }
 
   @Override
@@ -166,6 +169,7 @@ public final class WorkerSinkTask extends WorkerTask {
       put(List.of());
       return;
     }
+    counters.recordsIn(polled.size());
     List<SinkRecord> batch = new ArrayList<>(polled.size());
     Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     for (ConsumerRecord record : polled) {
@@ -176,6 +180,7 @@ public final class WorkerSinkTask extends WorkerTask {
       }
     }
     put(batch);
+    counters.recordsOut(batch.size());
     currentOffsets.putAll(nextOffsets);
   }
 
