@@ -23,7 +23,7 @@ final class AsyncCommits implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncCommits.class);
 
   /** Sends one commit; throws RunnelException when the coordinator refuses it. */
-  interface Sender {
+  interface CommitCall {
     void commit(Map<TopicPartition, Long> offsets);
   }
 
@@ -46,7 +46,7 @@ final class AsyncCommits implements AutoCloseable {
   }
 
   /** Queues a commit (waiting for the oldest one first when the window is full). */
-  void submit(Map<TopicPartition, Long> offsets, OffsetCommitCallback callback, Sender how) {
+  void submit(Map<TopicPartition, Long> offsets, OffsetCommitCallback callback, CommitCall how) {
     while (inFlight.size() >= inFlightMax) {
       deliverHead(Long.MAX_VALUE);
     }

@@ -32,9 +32,13 @@ import org.slf4j.LoggerFactory;
  * {@code commitsInFlightMax} at a time, landing in the order they were made.
  *
  * <p>Not thread-safe: one thread calls it, and the {@link RebalanceListener} and {@link
- * OffsetCommitCallback}s run on that thread inside {@link #poll}. A background thread sends heartbeats, so a long pause between polls does
- * not end the membership; a revocation, though, waits for the next poll (and must be acknowledged
- * within the rebalance timeout).
+ * OffsetCommitCallback}s run on that thread inside {@link #poll}. A background thread sends
+ * heartbeats, so a long pause between polls does not end the membership; a revocation, though,
+ * waits for the next poll (and must be acknowledged within the rebalance timeout).
+ *
+ * <p>Over the ~600-line mark on purpose for now: the group-membership part is being reworked
+ * (coordination moving to {@code __consumer_offsets}); split it after that lands rather than
+ * moving code under that change.
  */
 public final class GroupConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupConsumer.class);
