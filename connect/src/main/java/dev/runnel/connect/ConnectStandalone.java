@@ -46,7 +46,7 @@ public final class ConnectStandalone implements AutoCloseable {
       Worker worker = new Worker(workerIdOrDefault(workerId[0], host, config), config, plugins, offsets,
           dev.runnel.connect.runtime.StatusListener.NONE);
       herder = new StandaloneHerder(worker);
-      rest = new RestServer(herder, host, config.getInt(WorkerConfig.REST_PORT)).start();
+      rest = new RestServer(herder, host, config.getInt(WorkerConfig.REST_PORT), worker.metrics()::prometheusText).start();
       for (Map<String, String> connector : connectors) {
         String name = connector.get(ConnectorConfig.NAME);
         if (name == null || name.isBlank()) {

@@ -88,7 +88,8 @@ public final class ConnectDistributed implements AutoCloseable {
       statusTail.start();
       configTail.start();
       herder.start();
-      RestServer rest = new RestServer(herder, host, config.getInt(WorkerConfig.REST_PORT)).start();
+      RestServer rest =
+          new RestServer(herder, host, config.getInt(WorkerConfig.REST_PORT), worker.metrics()::prometheusText).start();
       return new ConnectDistributed(plugins, herder, rest, configTail, statusTail, offsetTail, internal);
     } catch (RuntimeException e) {
       for (AutoCloseable c : new AutoCloseable[] {configTail, statusTail, offsetTail, worker, internal}) {

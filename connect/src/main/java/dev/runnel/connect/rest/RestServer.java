@@ -30,6 +30,11 @@ public final class RestServer implements AutoCloseable {
   private final Javalin app;
 
   public RestServer(Herder herder, String host, int port) {
+    this(herder, host, port, () -> "");
+  }
+
+  /** With {@code GET /metrics} answering {@code metricsText} (Prometheus text format). */
+  public RestServer(Herder herder, String host, int port, java.util.function.Supplier<String> metricsText) {
     this.herder = herder;
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -39,6 +44,7 @@ public final class RestServer implements AutoCloseable {
       config.jetty.port = port;
       var routes = config.routes;
       routes.get("/", this::root);
+      routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metricsText.get()));
       routes.get("/connectors", this::listConnectors);
       routes.post("/connectors", this::createConnector);
       routes.get("/connectors/{name}", ctx -> json(ctx, 200, RestJson.info(herder.connectorInfo(name(ctx)))));

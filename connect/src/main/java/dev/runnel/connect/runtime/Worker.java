@@ -47,6 +47,7 @@ public final class Worker implements AutoCloseable {
   private final StatusListener statusListener;
   private final Admin admin;
   private final Metrics metrics = new Metrics();
+  private final ConnectMetrics connectMetrics = new ConnectMetrics();
   private final Map<TaskId, WorkerTask> tasks = new ConcurrentHashMap<>();
 
   public Worker(String workerId, WorkerConfig config, Plugins plugins, OffsetStore offsets, StatusListener statusListener) {
@@ -54,7 +55,7 @@ public final class Worker implements AutoCloseable {
     this.config = config;
     this.plugins = plugins;
     this.offsets = offsets;
-    this.statusListener = statusListener;
+    this.statusListener = connectMetrics.listener(statusListener);
     this.admin = Admin.builder().bootstrap(config.bootstrap()).requestTimeoutMs(15_000).build();
   }
 
@@ -76,6 +77,11 @@ public final class Worker implements AutoCloseable {
 
   public Admin admin() {
     return admin;
+  }
+
+  /** The state and record counters of what runs here, for GET /metrics. */
+  public ConnectMetrics metrics() {
+    return connectMetrics;
   }
 
   /** A new, not yet started connector instance (state UNASSIGNED). */
@@ -128,11 +134,13 @@ public final class Worker implements AutoCloseable {
             connectorConfig.getLong(ConnectorConfig.ERRORS_RETRY_DELAY_MAX_MS), RETRY_FIRST_DELAY_MS),
         Thread::sleep, System::currentTimeMillis);
     PluginMetrics taskMetrics = pluginMetrics(id.connector(), id.task());
+    ConnectMetrics.TaskCounters counters = connectMetrics.newTask(id);
+    counters.errorsFrom(errors::failedRecords);
     if (task instanceof SourceTask sourceTask) {
       TransformationChain<SourceRecord> chain = TransformationChain.build(connectorProps, plugins);
       Producer producer = producer("connector-" + id);
       return new WorkerSourceTask(id, status, loader, target, sourceTask, taskProps, converters, chain, errors,
-          connectorConfig.toleratesAll(), producer, offsets, config, taskMetrics, this::ensureSourceTopic);
+          connectorConfig.toleratesAll(), producer, offsets, config, taskMetrics, counters, this::ensureSourceTopic);
     }
     if (task instanceof SinkTask sinkTask) {
       connectorConfig.requireSinkTopics();
@@ -141,7 +149,8 @@ public final class Worker implements AutoCloseable {
       List<String> fixedTopics = connectorConfig.sinkTopics();
       String regex = connectorConfig.getString(ConnectorConfig.TOPICS_REGEX);
       return new WorkerSinkTask(id, status, loader, target, sinkTask, taskProps, converters, chain, errors, dlq,
-          this::sinkConsumer, () -> fixedTopics.isEmpty() ? matchingTopics(regex) : fixedTopics, config, taskMetrics);
+          this::sinkConsumer, () -> fixedTopics.isEmpty() ? matchingTopics(regex) : fixedTopics, config, taskMetrics,
+          counters);
     }
     throw new ConnectException("task class " + taskClass + " is neither a SourceTask nor a SinkTask");
   }
@@ -247,6 +256,7 @@ public final class Worker implements AutoCloseable {
     long timeoutMs = config.getLong(WorkerConfig.TASK_SHUTDOWN_TIMEOUT_MS);
     for (WorkerTask task : stopping) {
       task.awaitStop(timeoutMs);
+      connectMetrics.forget(task.id());
     }
   }
 

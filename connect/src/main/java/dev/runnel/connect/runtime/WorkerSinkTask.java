@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.IllegalWorkerStateException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * preCommit}/{@code flush} returned (and after dead-lettered records were stored), every {@code
  * offset.flush.interval.ms} and before partitions move away: at-least-once. A paused task gives up
  * its consumer (after committing), so a paused connector reads nothing.
+ *
+ * <p>The task's {@link SinkTaskContext} acts on the consumer: {@code pause}/{@code resume} of
+ * single partitions (they stay assigned; a revoked partition is no longer paused), {@code offset}
+ * (a seek before the next poll, or right when the partition is opened), {@code requestCommit}.
  */
 public final class WorkerSinkTask extends WorkerTask {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerSinkTask.class);
@@ -56,6 +61,7 @@ public final class WorkerSinkTask extends WorkerTask {
   private final Supplier<List<String>> topics;
   private final long commitIntervalMs;
   private final PluginMetrics metrics;
+  private final ConnectMetrics.TaskCounters counters;
   /** Next offset to commit per partition: records up to there were put (not yet flushed). */
   private final Map<TopicPartition, Long> currentOffsets = new LinkedHashMap<>();
   private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
@@ -65,12 +71,12 @@ public final class WorkerSinkTask extends WorkerTask {
   private long retryPutTimeoutMs = RETRY_PUT_DEFAULT_MS;
   private boolean commitRequested;
   private boolean taskStarted;
-  private boolean rewinding;
 
   public WorkerSinkTask(TaskId id, StatusTracker status, ClassLoader loader, TargetState initial,
       SinkTask task, Map<String, String> taskConfig, RecordConverters converters,
       TransformationChain<SinkRecord> transforms, ErrorHandler errors, DeadLetterQueue deadLetters,
-      ConsumerFactory consumers, Supplier<List<String>> topics, WorkerConfig worker, PluginMetrics metrics) {
+      ConsumerFactory consumers, Supplier<List<String>> topics, WorkerConfig worker, PluginMetrics metrics,
+      ConnectMetrics.TaskCounters counters) {
     super(id, status, loader, initial);
     this.task = task;
     this.taskConfig = taskConfig;
@@ -82,6 +88,7 @@ public final class WorkerSinkTask extends WorkerTask {
     this.topics = topics;
     this.commitIntervalMs = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
     this.metrics = metrics;
+    this.counters = counters;
   }
 
   @Override
@@ -104,11 +111,10 @@ public final class WorkerSinkTask extends WorkerTask {
       if (status.current() != State.RUNNING) {
         status.state(State.RUNNING, "started");
       }
-      List<ConsumerRecord> polled = consumer.poll(POLL_TIMEOUT);
       if (!rewinds.isEmpty()) {
         applyRewinds();
-        continue;
       }
+      List<ConsumerRecord> polled = consumer.poll(POLL_TIMEOUT);
       deliver(polled);
       if (commitRequested || System.currentTimeMillis() >= nextCommitMs) {
         commitOffsets(Set.copyOf(currentOffsets.keySet()));
@@ -137,36 +143,33 @@ public final class WorkerSinkTask extends WorkerTask {
   }
 
   /**
-   * SinkTaskContext.offset(): commit the requested positions and rejoin, so the consumer starts
-   * there (the SDK's group member reads from the committed offset when it gets a partition).
+   * SinkTaskContext.offset() called from put/preCommit: the consumer seeks there before its next
+   * poll, and that position is what gets committed next (Kafka's "rewind").
    */
   private void applyRewinds() {
-    Map<dev.runnel.sdk.TopicPartition, Long> requested = new HashMap<>();
+    Set<dev.runnel.sdk.TopicPartition> held = consumer.assignment();
     rewinds.forEach((tp, offset) -> {
-      if (currentOffsets.containsKey(tp) || consumer.assignment().contains(toRunnel(tp))) {
-        requested.put(toRunnel(tp), offset);
+      if (held.contains(toRunnel(tp))) {
+        consumer.seek(toRunnel(tp), offset);
+        currentOffsets.put(tp, offset);
+        LOG.info("task {}: {} rewound to {} at the task's request", id, tp, offset);
+      } else {
+        LOG.warn("task {}: offset({}, {}) ignored: the partition is not assigned to this task", id, tp, offset);
       }
     });
     rewinds.clear();
-    commitOffsets(Set.copyOf(currentOffsets.keySet()));
-    if (!requested.isEmpty()) {
-      LOG.info("task {}: rewinding {} at the task's request", id, requested);
-      consumer.commitSync(requested);
-    }
-    rewinding = true;
-    try {
-      consumer.close();
-    } finally {
-      rewinding = false;
-      consumer = null;
-      currentOffsets.clear();
-    }
   }
 
+  /**
+   * put() is called after every poll, also with no records (as Kafka Connect does), so a task that
+   * paused all its partitions still runs and can resume them.
+   */
   private void deliver(List<ConsumerRecord> polled) {
     if (polled.isEmpty()) {
+      put(List.of());
       return;
     }
+    counters.recordsIn(polled.size());
     List<SinkRecord> batch = new ArrayList<>(polled.size());
     Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     for (ConsumerRecord record : polled) {
@@ -177,6 +180,7 @@ public final class WorkerSinkTask extends WorkerTask {
       }
     }
     put(batch);
+    counters.recordsOut(batch.size());
     currentOffsets.putAll(nextOffsets);
   }
 
@@ -306,27 +310,22 @@ public final class WorkerSinkTask extends WorkerTask {
     @Override
     public void onPartitionsAssigned(Collection<dev.runnel.sdk.TopicPartition> partitions) {
       task.open(toKafka(partitions));
-      // offset() called from open(): the consumer has no position for these partitions yet and
-      // takes it from the committed offset right after this listener, so committing is a seek.
-      Map<dev.runnel.sdk.TopicPartition, Long> fromOpen = new HashMap<>();
+      // offset() called from open(): seek now, before this same poll fetches from the committed
+      // offset (a partition with a position is not looked up).
       for (dev.runnel.sdk.TopicPartition tp : partitions) {
         Long offset = rewinds.remove(toKafka(tp));
         if (offset != null) {
-          fromOpen.put(tp, offset);
+          consumer.seek(tp, offset);
+          currentOffsets.put(toKafka(tp), offset);
+          LOG.info("task {}: starting {} at {} where the task asked", id, tp, offset);
         }
-      }
-      if (!fromOpen.isEmpty()) {
-        consumer.commitSync(fromOpen);
-        LOG.info("task {}: starting {} where the task asked", id, fromOpen);
       }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<dev.runnel.sdk.TopicPartition> partitions) {
       List<TopicPartition> revoked = toKafka(partitions);
-      if (!rewinding) {
-        commitOffsets(revoked);
-      }
+      commitOffsets(revoked);
       task.close(revoked);
       revoked.forEach(tp -> {
         currentOffsets.remove(tp);
@@ -371,14 +370,39 @@ public final class WorkerSinkTask extends WorkerTask {
       return consumer == null ? Set.of() : Set.copyOf(toKafka(consumer.assignment()));
     }
 
+    /** The partitions stay assigned but are not read until resume(); see docs/connect.md. */
     @Override
     public void pause(TopicPartition... partitions) {
-      // The SDK's group member cannot pause single partitions yet; see docs/connect.md.
-      LOG.warn("task {}: pausing single partitions is not supported; ignored for {}", id, List.of(partitions));
+      List<dev.runnel.sdk.TopicPartition> tps = toRunnelList(partitions);
+      try {
+        requireConsumer().pause(tps);
+      } catch (IllegalStateException e) {
+        throw new IllegalWorkerStateException("SinkTasks can only pause partitions assigned to them: " + e.getMessage());
+      }
+      LOG.debug("task {}: paused {}", id, tps);
     }
 
     @Override
-    public void resume(TopicPartition... partitions) {}
+    public void resume(TopicPartition... partitions) {
+      List<dev.runnel.sdk.TopicPartition> tps = toRunnelList(partitions);
+      try {
+        requireConsumer().resume(tps);
+      } catch (IllegalStateException e) {
+        throw new IllegalWorkerStateException("SinkTasks can only resume partitions assigned to them: " + e.getMessage());
+      }
+      LOG.debug("task {}: resumed {}", id, tps);
+    }
+
+    private GroupConsumer requireConsumer() {
+      if (consumer == null) {
+        throw new IllegalWorkerStateException("task " + id + " holds no partitions right now (paused or stopping)");
+      }
+      return consumer;
+    }
+
+    private List<dev.runnel.sdk.TopicPartition> toRunnelList(TopicPartition... partitions) {
+      return java.util.Arrays.stream(partitions).map(WorkerSinkTask::toRunnel).toList();
+    }
 
     @Override
     public void requestCommit() {

@@ -44,6 +44,7 @@ public final class WorkerSourceTask extends WorkerTask {
   private final Semaphore outstanding;
   private final int outstandingMax;
   private final PluginMetrics metrics;
+  private final ConnectMetrics.TaskCounters counters;
   /** Latest offset per source partition of records sent since the last commit; task thread only. */
   private final Map<Map<String, ?>, Map<String, ?>> uncommitted = new LinkedHashMap<>();
   private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
@@ -58,6 +59,7 @@ public final class WorkerSourceTask extends WorkerTask {
       SourceTask task, Map<String, String> taskConfig, RecordConverters converters,
       TransformationChain<SourceRecord> transforms, ErrorHandler errors, boolean tolerateAll,
       Producer producer, OffsetStore offsetStore, WorkerConfig worker, PluginMetrics metrics,
+      ConnectMetrics.TaskCounters counters,
       java.util.function.Consumer<String> topicCreator) {
     super(id, status, loader, initial);
     this.task = task;
@@ -72,6 +74,7 @@ public final class WorkerSourceTask extends WorkerTask {
     this.outstandingMax = worker.getInt(WorkerConfig.SOURCE_OUTSTANDING_RECORDS_MAX);
     this.outstanding = new Semaphore(outstandingMax);
     this.metrics = metrics;
+    this.counters = counters;
     this.topicCreator = topicCreator;
   }
 
@@ -114,6 +117,7 @@ public final class WorkerSourceTask extends WorkerTask {
       if (records == null || records.isEmpty()) {
         continue;
       }
+      counters.recordsIn(records.size());
       for (SourceRecord record : records) {
         send(record);
       }
@@ -159,6 +163,7 @@ public final class WorkerSourceTask extends WorkerTask {
         return;
       }
       recordsSent.incrementAndGet();
+      counters.recordsOut(1);
       commitRecord(record, metadata);
     });
   }
