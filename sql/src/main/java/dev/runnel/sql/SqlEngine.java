@@ -81,14 +81,7 @@ public final class SqlEngine implements AutoCloseable {
    * only; the engine's own properties are restored afterwards.
    */
   public synchronized StatementResult execute(SqlParser.Parsed parsed, Map<String, String> overrides) {
-    Map<String, String> saved = properties.all();
-    overrides.forEach(properties::set);
-    try {
-      return executeNow(parsed);
-    } finally {
-      overrides.keySet().forEach(properties::unset);
-      saved.forEach(properties::set);
-    }
+    return properties.with(overrides, () -> executeNow(parsed));
   }
 
   /**
@@ -149,6 +142,9 @@ public final class SqlEngine implements AutoCloseable {
     try {
       return dispatch(s, text);
     } catch (RunnelException e) {
+      if (e.retriable()) {
+        throw new ClusterUnavailableException("The cluster is not ready: " + e.getMessage(), s.pos().line(), s.pos().column());
+      }
       throw new SqlException("The cluster refused: " + e.getMessage(), s.pos().line(), s.pos().column());
     }
   }
@@ -370,14 +366,16 @@ public final class SqlEngine implements AutoCloseable {
 
   /** A push query or PRINT with {@code overrides} (e.g. {@code auto.offset.reset}) in effect for it. */
   public synchronized PushQuery stream(SqlParser.Parsed parsed, Map<String, String> overrides, RowListener listener) {
-    Map<String, String> saved = properties.all();
-    overrides.forEach(properties::set);
-    try {
-      return streamNow(parsed, listener);
-    } finally {
-      overrides.keySet().forEach(properties::unset);
-      saved.forEach(properties::set);
-    }
+    return properties.with(overrides, () -> {
+      try {
+        return streamNow(parsed, listener);
+      } catch (RunnelException e) {
+        Statement st = parsed.statement();
+        throw e.retriable()
+            ? new ClusterUnavailableException("The cluster is not ready: " + e.getMessage(), st.pos().line(), st.pos().column())
+            : new SqlException("The cluster refused: " + e.getMessage(), st.pos().line(), st.pos().column());
+      }
+    });
   }
 
   private PushQuery streamNow(SqlParser.Parsed parsed, RowListener listener) {

@@ -9,6 +9,7 @@ import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RunnelException;
 import dev.runnel.sdk.TopicPartition;
+import dev.runnel.sql.ClusterUnavailableException;
 import dev.runnel.sql.SqlEngine;
 import dev.runnel.sql.SqlException;
 import dev.runnel.sql.StatementResult;
@@ -36,6 +37,9 @@ final class CommandLog implements AutoCloseable {
   /** Outcomes kept for servers waiting on their own commands; older ones are long answered. */
   private static final int OUTCOMES_KEPT_MAX = 1_024;
   private static final Duration POLL = Duration.ofMillis(200);
+  /** A command failing with a transient cluster error is tried this often (about a minute in all). */
+  private static final int APPLY_ATTEMPTS_MAX = 30;
+  private static final long APPLY_BACKOFF_MS_MAX = 2_000;
 
   /** What applying one command did: a result, or the user-facing error. */
   record Outcome(StatementResult result, SqlException error) {}
@@ -178,7 +182,7 @@ final class CommandLog implements AutoCloseable {
     }
     try {
       SqlParser.Parsed parsed = SqlParser.parseOne(command.statement());
-      StatementResult result = engine.executeCommand(parsed, command.properties(), r.offset());
+      StatementResult result = executeRetrying(parsed, command.properties(), r.offset());
       LOG.debug("applied command {}: {}", r.offset(), command.statement());
       return new Outcome(result, null);
     } catch (SqlException e) {
@@ -188,6 +192,31 @@ final class CommandLog implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("command {} failed: {}", r.offset(), command.statement(), e);
       return new Outcome(null, new SqlException("Failed: " + e));
+    }
+  }
+
+  /**
+   * Runs a command, again after a transient cluster error: every server must end up with the same
+   * outcome, and a partition that is not open yet on one node is no reason to differ.
+   */
+  private StatementResult executeRetrying(SqlParser.Parsed parsed, Map<String, String> props, long offset) {
+    long backoffMs = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return engine.executeCommand(parsed, props, offset);
+      } catch (ClusterUnavailableException e) {
+        if (attempt >= APPLY_ATTEMPTS_MAX || stopping) {
+          throw e;
+        }
+        LOG.info("command {}: {}; attempt {} of {} in {} ms", offset, e.getMessage(), attempt + 1, APPLY_ATTEMPTS_MAX, backoffMs);
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMs = Math.min(APPLY_BACKOFF_MS_MAX, backoffMs * 2);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.RunnelException;
+import dev.runnel.sql.ClusterUnavailableException;
 import dev.runnel.sql.PushQuery;
 import dev.runnel.sql.SqlEngine;
 import dev.runnel.sql.SqlException;
@@ -157,6 +158,9 @@ public final class SqlServer implements AutoCloseable {
     for (SqlParser.Parsed p : statements) {
       try {
         entities.add(run(p, req.properties()));
+      } catch (ClusterUnavailableException e) {
+        json(ctx, 503, KsqlJson.statementError(KsqlJson.UNAVAILABLE, e.describe(), p.text(), entities));
+        return;
       } catch (SqlException e) {
         json(ctx, 400, KsqlJson.statementError(e instanceof EndpointError ? KsqlJson.QUERY_ENDPOINT : KsqlJson.BAD_STATEMENT,
             e.describe(), p.text(), entities));
