@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
       GroupCommand.class,
       PerfCommand.class,
       ConnectCommand.class,
-      SqlCommand.class
+      SqlCommand.class,
+      SqlServerCommand.class
     })
 public final class Runnel implements Runnable {
   private final InputStream stdin;

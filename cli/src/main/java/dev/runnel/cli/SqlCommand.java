@@ -68,10 +68,26 @@ final class SqlCommand implements Callable<Integer> {
       description = "Names the internal topics and consumer groups; engines with the same id share the work (default: ${DEFAULT-VALUE}).")
   String serviceId;
 
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "Send the statements to this SQL server (e.g. http://127.0.0.1:8088) instead of running them here.")
+  String server;
+
+  @Option(
+      names = "--history-file",
+      paramLabel = "FILE",
+      defaultValue = "${sys:user.home}/.runnel/sql_history",
+      description = "The shell's statement history with --server (default: ${DEFAULT-VALUE}).")
+  Path historyFile;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (server != null) {
+      return remote(out, err);
+    }
     SqlConfig config = SqlConfig.defaults(client.bootstrap, stateDir.resolve(serviceId)).withServiceId(serviceId);
     try (SqlEngine engine = new SqlEngine(config)) {
       if (file == null && execute == null) {
@@ -100,6 +116,26 @@ final class SqlCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** --server: statements go to the SQL server; persistent queries run there, so the command exits when done. */
+  private int remote(PrintWriter out, PrintWriter err) throws Exception {
+    RemoteSql sql = new RemoteSql(new SqlRestClient(server), out);
+    if (file == null && execute == null) {
+      return new RemoteShell(sql, new BufferedReader(new InputStreamReader(runnel.stdin(), StandardCharsets.UTF_8)),
+          out, err, historyFile).run();
+    }
+    String text = execute != null ? execute : Files.readString(file, StandardCharsets.UTF_8);
+    try {
+      sql.run(text);
+    } catch (SqlException e) {
+      err.println("error: " + e.describe());
+      return ErrorReporter.EXIT_USAGE;
+    } catch (IOException | SqlRestClient.ServerError e) {
+      err.println("error: " + RemoteSql.describe(e));
+      return ErrorReporter.EXIT_FAILURE;
+    }
+    return 0;
   }
 
   /** Reads statements from stdin; each one ends with ';' at the end of a line. Errors are printed and the shell goes on. */

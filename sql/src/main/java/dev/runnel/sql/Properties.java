@@ -33,6 +33,32 @@ final class Properties {
     return values.getOrDefault(name, DEFAULTS.get(name));
   }
 
+  /**
+   * Runs {@code action} with {@code overrides} set, then puts back what was set before (a SET
+   * that {@code action} runs itself stays, unless it names an overridden property).
+   */
+  synchronized <T> T with(Map<String, String> overrides, java.util.function.Supplier<T> action) {
+    if (overrides.isEmpty()) {
+      return action.get();
+    }
+    Map<String, String> before = new TreeMap<>();
+    for (String name : overrides.keySet()) {
+      before.put(name, values.get(name));
+    }
+    overrides.forEach(this::set);
+    try {
+      return action.get();
+    } finally {
+      before.forEach((name, old) -> {
+        if (old == null) {
+          values.remove(name);
+        } else {
+          values.put(name, old);
+        }
+      });
+    }
+  }
+
   synchronized Map<String, String> all() {
     Map<String, String> out = new TreeMap<>(DEFAULTS);
     out.putAll(values);

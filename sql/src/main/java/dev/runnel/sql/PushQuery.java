@@ -1,6 +1,8 @@
 package dev.runnel.sql;
 
+import dev.runnel.sql.catalog.Column;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -8,12 +10,26 @@ import java.util.concurrent.TimeUnit;
 public final class PushQuery implements AutoCloseable {
   private final String id;
   private final Runnable stopper;
+  private final List<Column> columns;
+  private final boolean windowed;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile String error;
 
-  PushQuery(String id, Runnable stopper) {
+  PushQuery(String id, List<Column> columns, boolean windowed, Runnable stopper) {
     this.id = id;
     this.stopper = stopper;
+    this.columns = List.copyOf(columns);
+    this.windowed = windowed;
+  }
+
+  /** The columns of the rows, in order (empty for PRINT, whose records have no schema). */
+  public List<Column> columns() {
+    return columns;
+  }
+
+  /** True when rows carry a window (windowStart/windowEnd). */
+  public boolean windowed() {
+    return windowed;
   }
 
   public String id() {

@@ -177,6 +177,9 @@ final class SourceBuilder {
       if (e.reason() == ErrorReason.TOPIC_ALREADY_EXISTS) {
         return admin.describeTopic(topic).getPartitionsCount();
       }
+      if (e.retriable()) {
+        throw e; // the engine reports it as ClusterUnavailableException: running the statement again may work
+      }
       throw error(pos, "Cannot create topic '" + topic + "': " + e.getMessage());
     }
   }

@@ -8,6 +8,7 @@ import dev.runnel.sdk.RunnelException;
 import dev.runnel.sql.analyzer.QueryPlan;
 import dev.runnel.sql.analyzer.QueryPlanner;
 import dev.runnel.sql.ast.Expr;
+import dev.runnel.sql.ast.Query;
 import dev.runnel.sql.ast.Statement;
 import dev.runnel.sql.catalog.Catalog;
 import dev.runnel.sql.catalog.Column;
@@ -72,11 +73,78 @@ public final class SqlEngine implements AutoCloseable {
   }
 
   public synchronized StatementResult execute(SqlParser.Parsed parsed) {
+    return execute(parsed, Map.of());
+  }
+
+  /**
+   * Runs one statement with {@code overrides} (e.g. {@code auto.offset.reset}) in effect for it
+   * only; the engine's own properties are restored afterwards.
+   */
+  public synchronized StatementResult execute(SqlParser.Parsed parsed, Map<String, String> overrides) {
+    return properties.with(overrides, () -> executeNow(parsed));
+  }
+
+  /**
+   * Runs a statement read from a SQL server's command topic at {@code commandOffset}: a query it
+   * starts is named after that offset (CSAS_NAME_12), so every server that applies the same
+   * command log names its queries alike, whatever else it ran before.
+   */
+  public synchronized StatementResult executeCommand(SqlParser.Parsed parsed, Map<String, String> overrides,
+      long commandOffset) {
+    if (commandOffset < 0 || commandOffset > Integer.MAX_VALUE) {
+      throw new IllegalStateException("command offset out of range: " + commandOffset);
+    }
+    querySequence = (int) commandOffset;
+    return execute(parsed, overrides);
+  }
+
+  /**
+   * True for the statements that change what a service runs (sources, persistent queries, DROP,
+   * TERMINATE): a SQL server records these in its command topic so every server runs them.
+   */
+  public static boolean changesQueries(Statement s) {
+    return s instanceof Statement.CreateSource || s instanceof Statement.CreateAsSelect
+        || s instanceof Statement.InsertInto || s instanceof Statement.DropSource || s instanceof Statement.Terminate;
+  }
+
+  /**
+   * Checks, without side effects, what can be checked of a statement before it is recorded:
+   * names exist (or not), the query plans. Throws {@link SqlException} like execute would.
+   */
+  public synchronized void validate(SqlParser.Parsed parsed) {
+    Statement s = parsed.statement();
+    if (s instanceof Statement.CreateSource c) {
+      if (catalog.get(c.name()) != null && !c.orReplace() && !c.ifNotExists()) {
+        throw error(c, "A stream or table named " + c.name() + " already exists");
+      }
+    } else if (s instanceof Statement.CreateAsSelect c) {
+      if (catalog.get(c.name()) != null && !c.ifNotExists()) {
+        throw error(c, "A stream or table named " + c.name() + " already exists");
+      }
+      planner.plan(c.query(), true);
+    } else if (s instanceof Statement.InsertInto i) {
+      requireSource(i.target(), i);
+      planner.plan(i.query(), true);
+    } else if (s instanceof Statement.DropSource d) {
+      if (catalog.get(d.name()) == null && !d.ifExists()) {
+        throw error(d, "Unknown stream or table '" + d.name() + "'");
+      }
+    } else if (s instanceof Statement.Terminate t) {
+      if (t.queryId() != null && !queries.containsKey(t.queryId())) {
+        throw error(t, "Unknown query id '" + t.queryId() + "' (SHOW QUERIES lists them)");
+      }
+    }
+  }
+
+  private StatementResult executeNow(SqlParser.Parsed parsed) {
     Statement s = parsed.statement();
     String text = parsed.text();
     try {
       return dispatch(s, text);
     } catch (RunnelException e) {
+      if (e.retriable()) {
+        throw new ClusterUnavailableException("The cluster is not ready: " + e.getMessage(), s.pos().line(), s.pos().column());
+      }
       throw new SqlException("The cluster refused: " + e.getMessage(), s.pos().line(), s.pos().column());
     }
   }
@@ -293,6 +361,24 @@ public final class SqlEngine implements AutoCloseable {
   }
 
   public synchronized PushQuery stream(SqlParser.Parsed parsed, RowListener listener) {
+    return stream(parsed, Map.of(), listener);
+  }
+
+  /** A push query or PRINT with {@code overrides} (e.g. {@code auto.offset.reset}) in effect for it. */
+  public synchronized PushQuery stream(SqlParser.Parsed parsed, Map<String, String> overrides, RowListener listener) {
+    return properties.with(overrides, () -> {
+      try {
+        return streamNow(parsed, listener);
+      } catch (RunnelException e) {
+        Statement st = parsed.statement();
+        throw e.retriable()
+            ? new ClusterUnavailableException("The cluster is not ready: " + e.getMessage(), st.pos().line(), st.pos().column())
+            : new SqlException("The cluster refused: " + e.getMessage(), st.pos().line(), st.pos().column());
+      }
+    });
+  }
+
+  private PushQuery streamNow(SqlParser.Parsed parsed, RowListener listener) {
     Statement s = parsed.statement();
     String id = UUID.randomUUID().toString().substring(0, 8);
     if (s instanceof Statement.Print p) {
@@ -300,7 +386,7 @@ public final class SqlEngine implements AutoCloseable {
       PushQuery[] handle = new PushQuery[1];
       TopicPrinter printer = new TopicPrinter(config.bootstrap(), p.topic(), p.fromBeginning(), p.limit(),
           endNotifying(listener, () -> handle[0]));
-      handle[0] = new PushQuery("print-" + id, printer::stop);
+      handle[0] = new PushQuery("print-" + id, List.of(), false, printer::stop);
       Thread thread = new Thread(printer, "sql-print-" + id);
       thread.setDaemon(true);
       thread.start();
@@ -314,7 +400,7 @@ public final class SqlEngine implements AutoCloseable {
     PushQuery[] handle = new PushQuery[1];
     QueryRuntime q = new QueryRuntime("transient_" + plan.input().name() + "_" + id, parsed.text(), plan, null,
         endNotifying(listener, () -> handle[0]), config, offsetReset());
-    handle[0] = new PushQuery(q.id(), () -> {
+    handle[0] = new PushQuery(q.id(), plan.outputColumns(), plan.outputWindow() != null, () -> {
       q.close();
       for (String topic : q.internalTopics()) {
         try {
@@ -364,6 +450,26 @@ public final class SqlEngine implements AutoCloseable {
       producer = Producer.builder().bootstrap(config.bootstrap()).lingerMs(0).build();
     }
     return producer;
+  }
+
+  /**
+   * Plans a pull query (a SELECT without EMIT CHANGES): only on a table, without GROUP BY or
+   * joins. Throws {@link SqlException} with what to write instead.
+   */
+  public synchronized QueryPlan planPull(Statement.SelectStatement select) {
+    Query q = select.query();
+    if (!(q.from() instanceof Query.SourceRef ref)) {
+      throw error(select, "Pull queries read one table; joins need EMIT CHANGES (a push query)");
+    }
+    DataSource source = requireSource(ref.name(), select);
+    if (!source.isTable()) {
+      throw new SqlException("Pull queries read tables; " + source.name() + " is a stream: add EMIT CHANGES for a push query",
+          ref.pos().line(), ref.pos().column());
+    }
+    if (!q.groupBy().isEmpty() || q.window() != null) {
+      throw error(select, "Pull queries cannot aggregate; aggregate with CREATE TABLE ... AS SELECT and query that table");
+    }
+    return planner.plan(q, false);
   }
 
   /** The catalog entry named {@code name}, or null. */

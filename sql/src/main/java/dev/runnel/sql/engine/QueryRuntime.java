@@ -174,6 +174,9 @@ public final class QueryRuntime implements AutoCloseable {
     try {
       admin.createTopic(name, partitions, 0, configs);
     } catch (RunnelException e) {
+      if (e.retriable()) {
+        throw e; // the engine reports it as ClusterUnavailableException: running the statement again may work
+      }
       if (e.reason() != ErrorReason.TOPIC_ALREADY_EXISTS) {
         throw new SqlException("Cannot create topic " + name + ": " + e.getMessage(), e);
       }
