@@ -299,7 +299,13 @@ public final class OffsetsStore {
     if (running != null) {
       return running;
     }
-    create()
+    CompletableFuture<Void> created;
+    try {
+      created = create();
+    } catch (RuntimeException e) {
+      created = CompletableFuture.failedFuture(e);
+    }
+    created
         .whenComplete(
             (done, failure) -> {
               creating.set(null);

@@ -226,6 +226,14 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
                 join.getSessionTimeoutMs(),
                 join.getRebalanceTimeoutMs(),
                 join.getClientId());
+        try {
+          GroupErrors.checkGroupId(spec.group());
+        } catch (RunnelError e) {
+          runUnchecked(coordinator -> {
+            throw e;
+          });
+          return;
+        }
         requestedGroup = spec.group();
         // The first join of a cluster creates __consumer_offsets (members wait for it).
         node.offsets()
