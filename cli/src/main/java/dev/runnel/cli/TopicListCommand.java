@@ -17,11 +17,12 @@ final class TopicListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TextTable table = new TextTable("TOPIC", "PARTITIONS", "REPLICATION");
+    // INTERNAL: __consumer_offsets, written by the group coordinators only.
+    TextTable table = new TextTable("TOPIC", "PARTITIONS", "REPLICATION", "INTERNAL");
     try (Admin admin = client.admin()) {
       admin.listTopics().stream()
           .sorted(Comparator.comparing(TopicSummary::getName))
-          .forEach(t -> table.row(t.getName(), t.getPartitions(), t.getReplicationFactor()));
+          .forEach(t -> table.row(t.getName(), t.getPartitions(), t.getReplicationFactor(), t.getInternal() ? "yes" : ""));
     }
     table.print(spec.commandLine().getOut());
     return 0;

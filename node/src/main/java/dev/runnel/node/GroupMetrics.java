@@ -5,7 +5,6 @@ import dev.runnel.node.grpc.PartitionOffsets;
 import dev.runnel.node.metrics.MetricFamily;
 import dev.runnel.node.metrics.MetricFamily.Sample;
 import dev.runnel.proto.internal.GroupOffset;
-import dev.runnel.raft.ClusterMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumer group series for /metrics: members per group, and committed offset and lag per group
- * and partition. Only the coordinator exports them, so each series has one source (the committed
- * offsets are replicated to every node, but summing the same lag over three nodes would triple
- * it). Computed at scrape time; end offsets of partitions led elsewhere are asked of their
+ * and partition. Each group's series come from its coordinator only (the leader of its
+ * __consumer_offsets partition), so each series has one source. Computed at scrape time; end offsets of partitions led elsewhere are asked of their
  * leaders, and a partition whose end offset does not arrive in time gets no lag sample.
  */
 final class GroupMetrics {
@@ -40,14 +38,11 @@ final class GroupMetrics {
   }
 
   List<MetricFamily> families() {
-    boolean coordinates = node.notCoordinator() == null;
     List<Sample> members = new ArrayList<>();
     List<Sample> committed = new ArrayList<>();
     List<Sample> lag = new ArrayList<>();
-    if (coordinates) {
-      node.groups().membersByGroup().forEach((group, count) -> members.add(new Sample(Map.of("group", group), count)));
-      collectOffsets(committed, lag);
-    }
+    node.groups().membersByGroup().forEach((group, count) -> members.add(new Sample(Map.of("group", group), count)));
+    collectOffsets(committed, lag);
     return List.of(
         new MetricFamily("runnel_group_members", "gauge", "Members of each consumer group (coordinator only).", members),
         new MetricFamily(
@@ -59,11 +54,16 @@ final class GroupMetrics {
   }
 
   private void collectOffsets(List<Sample> committedOut, List<Sample> lagOut) {
-    ClusterMetadata metadata = node.directory().metadata();
     List<Map.Entry<String, GroupOffset>> series = new ArrayList<>();
     outer:
-    for (String group : metadata.groupsWithOffsets()) {
-      for (GroupOffset offset : sorted(metadata.offsets(group))) {
+    for (String group : node.offsets().groupsHere()) {
+      java.util.Collection<GroupOffset> groupOffsets;
+      try {
+        groupOffsets = node.offsets().offsets(group).values();
+      } catch (RunnelError e) {
+        continue; // its coordination moved away since the list was taken
+      }
+      for (GroupOffset offset : groupOffsets) {
         if (series.size() >= partitionsMax) {
           if (!truncationLogged) {
             truncationLogged = true;
@@ -103,13 +103,5 @@ final class GroupMetrics {
       Thread.currentThread().interrupt();
       return Map.of();
     }
-  }
-
-  private static List<GroupOffset> sorted(Map<ClusterMetadata.OffsetKey, GroupOffset> offsets) {
-    List<GroupOffset> out = new ArrayList<>(offsets.values());
-    out.sort((a, b) -> a.getTopic().equals(b.getTopic())
-        ? Integer.compare(a.getPartition(), b.getPartition())
-        : a.getTopic().compareTo(b.getTopic()));
-    return out;
   }
 }

@@ -126,6 +126,12 @@ public final class NodeConfig {
         new String[] {
           "60000", "how long a member that does not ask otherwise may take to give up revoked partitions"
         });
+    k.put(
+        "offsets.topic.partitions",
+        new String[] {"16", "partitions of __consumer_offsets (fixed once the topic exists)"});
+    k.put(
+        "offsets.topic.replication.factor",
+        new String[] {"3", "replication factor of __consumer_offsets (capped by the registered nodes at creation)"});
     k.put("group.members.max", new String[] {"1000", "most members in one consumer group"});
     k.put("groups.max", new String[] {"10000", "most consumer groups with members on the coordinator"});
     k.put(
@@ -211,6 +217,8 @@ public final class NodeConfig {
     intIn("group.members.max", 1, 100_000);
     intIn("groups.max", 1, 1_000_000);
     intIn("group.metrics.partitions.max", 0, 1_000_000);
+    intIn("offsets.topic.partitions", 1, 1_000);
+    intIn("offsets.topic.replication.factor", 1, 5);
   }
 
   private void intIn(String key, long min, long max) {

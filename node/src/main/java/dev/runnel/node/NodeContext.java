@@ -2,15 +2,12 @@ package dev.runnel.node;
 
 import dev.runnel.node.grpc.Forwarder;
 import dev.runnel.node.group.CoordinatorLoop;
-import dev.runnel.node.group.CoordinatorTenure;
 import dev.runnel.node.group.GroupCoordinator;
-import dev.runnel.node.group.GroupErrors;
 import dev.runnel.node.group.GroupLimits;
 import dev.runnel.node.grpc.Subscriptions;
 import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
-import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.raft.RaftHost;
 import dev.runnel.raft.RaftIds;
@@ -37,7 +34,7 @@ public final class NodeContext {
   private final Forwarder forwarder;
   private final ProduceBudget produceBudget;
   private final CoordinatorLoop groups;
-  private final CoordinatorTenure tenure = new CoordinatorTenure();
+  private final OffsetsStore offsets;
   private final PreferredLeaders preferredLeaders;
   private volatile int grpcPort;
 
@@ -72,6 +69,7 @@ public final class NodeContext {
             nodeId(),
             id -> directory.metadata().nodes().get(id),
             2 * config.intValue("fetch.max.bytes"));
+    this.offsets = new OffsetsStore(this);
     this.groups =
         new CoordinatorLoop(
             new GroupCoordinator(
@@ -94,22 +92,16 @@ public final class NodeContext {
   }
 
   /**
-   * Null when this node coordinates the consumer groups, else the NOT_COORDINATOR error naming the
-   * node that does. For now every group is coordinated by the controller leader, which holds the
-   * committed offsets (DESIGN.md section 7 puts groups on __consumer_offsets partition leaders;
-   * see docs/concepts.md).
+   * Null when this node coordinates {@code group} (it leads the group's __consumer_offsets
+   * partition), else the NOT_COORDINATOR error naming the node that does.
    */
-  public RunnelError notCoordinator() {
-    if (tenure.coordinates(
-        raft.readyLeaderTerm(RaftIds.CONTROLLER_GROUP),
-        () -> raft.appliedAllCommitted(RaftIds.CONTROLLER_GROUP))) {
-      return null;
-    }
-    int leader = controllerLeaderId();
-    NodeRecord record = leader < 0 || leader == nodeId() ? null : directory.metadata().nodes().get(leader);
-    return record == null
-        ? GroupErrors.notCoordinator(-1, "")
-        : GroupErrors.notCoordinator(leader, record.getHost() + ":" + record.getGrpcPort());
+  public RunnelError notCoordinator(String group) {
+    return offsets.notCoordinator(group);
+  }
+
+  /** The committed offsets of the groups, kept in __consumer_offsets. */
+  public OffsetsStore offsets() {
+    return offsets;
   }
 
   /** Bounds the batch bytes waiting for their commit (backpressure for producers). */

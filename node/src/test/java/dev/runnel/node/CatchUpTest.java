@@ -4,10 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.proto.v1.CommitOffsetsRequest;
-import dev.runnel.proto.v1.CommittedOffset;
-import dev.runnel.proto.v1.FetchOffsetsRequest;
-import dev.runnel.proto.v1.OffsetsGrpc;
+import dev.runnel.proto.v1.AdminGrpc;
+import dev.runnel.proto.v1.BrokerGrpc;
+import dev.runnel.proto.v1.InitProducerIdRequest;
+import dev.runnel.proto.v1.ListTopicsRequest;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
@@ -61,7 +61,10 @@ class CatchUpTest {
         produce(producer, 0, 200, acked);
         cluster.stop(away);
         produce(producer, 200, 3_000, acked);
-        commitBigOffsets(cluster, leader, 80);
+        growControllerLog(cluster, leader, 400);
+        try (Admin admin = Admin.create(cluster.bootstrap(leader))) {
+          admin.createTopic("made-while-away", 1, 1, Map.of());
+        }
 
         cluster.start(away);
         List<Integer> replicas = cluster.awaitReplicasEqual(TOPIC, 0);
@@ -70,7 +73,7 @@ class CatchUpTest {
             .get("runnel.partitions.catch.ups").getValue(), "the partition caught up by copying");
         assertTrue((Long) cluster.node(away).metrics().registry().getGauges()
             .get("runnel.controller.catch.ups").getValue() >= 1, "the controller caught up by copying");
-        assertEquals(80, committedOffsets(cluster, away), "the copied metadata holds every commit");
+        assertTrue(knowsTopic(cluster, away, "made-while-away"), "the copied metadata holds every change");
 
         // The caught-up replica applies new entries like the others, also after a restart.
         produce(producer, 3_000, 3_100, acked);
@@ -98,44 +101,36 @@ class CatchUpTest {
     }
   }
 
-  /** Controller entries of ~2 KiB each, so the controller's Raft log rolls and purges too. */
-  private static void commitBigOffsets(LocalCluster cluster, int node, int count) {
+  /**
+   * Controller entries of ~250 bytes each (producer ids with long names), so the controller's Raft
+   * log rolls and purges too. (Committed offsets used to be controller entries; they now live in
+   * __consumer_offsets.)
+   */
+  private static void growControllerLog(LocalCluster cluster, int node, int count) {
     ManagedChannel channel = TestNodes.channel(cluster.node(node));
     try {
-      var stub = OffsetsGrpc.newBlockingStub(channel);
+      var stub = BrokerGrpc.newBlockingStub(channel);
       for (int i = 0; i < count; i++) {
-        CommitOffsetsRequest commit =
-            CommitOffsetsRequest.newBuilder()
-                .setGroup("g" + i)
-                .addOffsets(
-                    CommittedOffset.newBuilder()
-                        .setTopic(TOPIC)
-                        .setPartition(0)
-                        .setOffset(i)
-                        .setMetadata("m".repeat(2048)))
-                .build();
-        // The stopped node may have been the controller leader (the groups' coordinator): commits
-        // are refused with a retriable NOT_COORDINATOR until a new one is elected.
+        InitProducerIdRequest request =
+            InitProducerIdRequest.newBuilder().setProducerName(String.format("%04d", i) + "n".repeat(240)).build();
+        // The stopped node may have been the controller leader: retriable errors until a new one
+        // is elected.
         await()
             .atMost(Duration.ofSeconds(30))
             .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-            .until(() -> stub.commitOffsets(commit) != null);
+            .until(() -> stub.initProducerId(request) != null);
       }
     } finally {
       channel.shutdownNow();
     }
   }
 
-  /** How many of the groups g0..g79 have a commit, read from the node's own metadata copy. */
-  private static int committedOffsets(LocalCluster cluster, int node) {
+  /** Whether the node's own metadata copy knows {@code topic} (ListTopics reads it locally). */
+  private static boolean knowsTopic(LocalCluster cluster, int node, String topic) {
     ManagedChannel channel = TestNodes.channel(cluster.node(node));
     try {
-      var stub = OffsetsGrpc.newBlockingStub(channel);
-      int found = 0;
-      for (int i = 0; i < 80; i++) {
-        found += stub.fetchOffsets(FetchOffsetsRequest.newBuilder().setGroup("g" + i).build()).getOffsetsCount();
-      }
-      return found;
+      return AdminGrpc.newBlockingStub(channel).listTopics(ListTopicsRequest.getDefaultInstance()).getTopicsList()
+          .stream().anyMatch(t -> t.getName().equals(topic));
     } finally {
       channel.shutdownNow();
     }

@@ -39,12 +39,15 @@ class RecoveryTest {
     config.put("raft.log.segment.bytes", "65536");
     config.put("raft.snapshot.every.entries", "64");
 
+    java.util.concurrent.atomic.AtomicReference<String> topicId = new java.util.concurrent.atomic.AtomicReference<>();
     try (RunnelNode node = TestNodes.start(config)) {
       withChannel(
           node,
           channel -> {
-            AdminGrpc.newBlockingStub(channel)
-                .createTopic(CreateTopicRequest.newBuilder().setName("durable").setPartitions(2).build());
+            topicId.set(
+                AdminGrpc.newBlockingStub(channel)
+                    .createTopic(CreateTopicRequest.newBuilder().setName("durable").setPartitions(2).build())
+                    .getTopicId());
             BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
             for (int i = 0; i < BATCHES; i++) {
               broker.produce(request(i % 2, "v" + i + "-" + "x".repeat(500)));
@@ -60,7 +63,7 @@ class RecoveryTest {
     }
 
     // Snapshots were taken and Raft's oldest segments purged.
-    List<Path> groupDirs = partitionGroupDirs();
+    List<Path> groupDirs = partitionGroupDirs(topicId.get());
     assertEquals(2, groupDirs.size());
     for (Path group : groupDirs) {
       try (Stream<Path> sm = Files.list(group.resolve("sm"))) {
@@ -109,9 +112,14 @@ class RecoveryTest {
     }
   }
 
-  private List<Path> partitionGroupDirs() throws IOException {
+  /** The Raft group directories of the topic's partitions (not those of __consumer_offsets). */
+  private List<Path> partitionGroupDirs(String topicId) throws IOException {
+    List<String> names =
+        List.of(
+            dev.runnel.raft.RaftIds.partitionGroup(topicId, 0).getUuid().toString(),
+            dev.runnel.raft.RaftIds.partitionGroup(topicId, 1).getUuid().toString());
     try (Stream<Path> dirs = Files.list(dataDir.resolve("raft"))) {
-      return dirs.filter(d -> Files.isDirectory(d.resolve("log"))).toList();
+      return dirs.filter(d -> Files.isDirectory(d.resolve("log")) && names.contains(d.getFileName().toString())).toList();
     }
   }
 

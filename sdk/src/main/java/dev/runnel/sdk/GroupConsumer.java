@@ -483,7 +483,9 @@ public final class GroupConsumer implements AutoCloseable {
       rejoinAtMs = nowMs;
     } else {
       rejoinAttempts++;
-      nextAddress = rejoinAttempts % 2 == 1 ? membership.address() : settings.connection().bootstrap();
+      nextAddress =
+          new CoordinatorLookup(metadata, settings.groupId())
+              .find(rejoinAttempts % 2 == 1 ? membership.address() : settings.connection().bootstrap());
       rejoinAtMs = nowMs + backoff.backoffMs(rejoinAttempts);
       LOG.warn("group {}: membership ended ({}); rejoining", settings.groupId(), error.getMessage());
     }

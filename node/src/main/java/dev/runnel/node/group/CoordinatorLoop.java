@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The single thread that owns the {@link GroupCoordinator} (single-writer principle): gRPC
  * handlers hand it work and get futures back; every {@value #TICK_MS} ms it expires members,
- * notices topic changes, and drops every group when this node stops being the coordinator.
+ * notices topic changes, and drops each group this node stopped coordinating (its offsets
+ * partition's leadership moved).
  */
 public final class CoordinatorLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLoop.class);
@@ -28,7 +29,7 @@ public final class CoordinatorLoop implements AutoCloseable {
   private static final long CLOSE_WAIT_MS = 2_000;
 
   private final GroupCoordinator coordinator;
-  private final Supplier<RunnelError> notCoordinator;
+  private final Function<String, RunnelError> notCoordinator;
   private final Supplier<SortedMap<String, TopicRecord>> topics;
   private final ScheduledExecutorService thread;
   private SortedMap<String, TopicRecord> topicsSeen;
@@ -39,14 +40,14 @@ public final class CoordinatorLoop implements AutoCloseable {
   private final LongConsumer rebalancesAdded;
 
   /**
-   * @param notCoordinator null while this node coordinates the groups, else the NOT_COORDINATOR
-   *     error naming the node that does
+   * @param notCoordinator for a group id: null while this node coordinates that group, else the
+   *     NOT_COORDINATOR error naming the node that does
    * @param topics the current topics (an immutable map, replaced on every change)
    * @param rebalancesAdded told how many rebalances started since the last tick (a counter)
    */
   public CoordinatorLoop(
       GroupCoordinator coordinator,
-      Supplier<RunnelError> notCoordinator,
+      Function<String, RunnelError> notCoordinator,
       Supplier<SortedMap<String, TopicRecord>> topics,
       LongConsumer rebalancesAdded) {
     this.rebalancesAdded = rebalancesAdded;
@@ -64,16 +65,17 @@ public final class CoordinatorLoop implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on the coordinator's thread once this node is known to coordinate; fails
-   * with NOT_COORDINATOR otherwise, or with what {@code work} throws.
+   * Runs {@code work} on the coordinator's thread once this node is known to coordinate {@code
+   * group}; fails with NOT_COORDINATOR otherwise, or with what {@code work} throws. A null group
+   * runs {@code work} unchecked (for what concerns every group held here, e.g. listing them).
    */
-  public <T> CompletableFuture<T> call(Function<GroupCoordinator, T> work) {
+  public <T> CompletableFuture<T> call(String group, Function<GroupCoordinator, T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
       thread.execute(
           () -> {
             try {
-              RunnelError elsewhere = notCoordinator.get();
+              RunnelError elsewhere = group == null ? null : notCoordinator.apply(group);
               if (elsewhere != null) {
                 throw elsewhere;
               }
@@ -90,18 +92,20 @@ public final class CoordinatorLoop implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on the coordinator's thread once this node is known to coordinate. If this
-   * node does not coordinate, or {@code work} throws, {@code onFailure} runs instead, also on the
-   * coordinator's thread (on the caller's only when the node is shutting down).
+   * Runs {@code work} on the coordinator's thread once this node is known to coordinate {@code
+   * group} (a null group: unchecked). If this node does not coordinate it, or {@code work}
+   * throws, {@code onFailure} runs instead, also on the coordinator's thread (on the caller's only
+   * when the node is shutting down).
    */
   public void execute(
+      String group,
       java.util.function.Consumer<GroupCoordinator> work,
       java.util.function.BiConsumer<GroupCoordinator, RuntimeException> onFailure) {
     try {
       thread.execute(
           () -> {
             try {
-              RunnelError elsewhere = notCoordinator.get();
+              RunnelError elsewhere = group == null ? null : notCoordinator.apply(group);
               if (elsewhere != null) {
                 throw elsewhere;
               }
@@ -148,17 +152,15 @@ public final class CoordinatorLoop implements AutoCloseable {
   }
 
   private void tick() {
-    RunnelError elsewhere = notCoordinator.get();
-    if (elsewhere != null) {
-      if (coordinator.groupCount() > 0) {
-        LOG.info("no longer the group coordinator; closing {} groups' streams", coordinator.groupCount());
-        coordinator.closeAll(elsewhere);
+    for (String group : coordinator.groupIds()) {
+      RunnelError elsewhere = notCoordinator.apply(group);
+      if (elsewhere != null) {
+        LOG.info("no longer the coordinator of group {}; closing its members' streams", group);
+        coordinator.closeGroup(group, elsewhere);
       }
-      topicsSeen = null;
-    } else {
-      refreshTopics();
-      coordinator.tick(nowMs());
     }
+    refreshTopics();
+    coordinator.tick(nowMs());
     groupCount = coordinator.groupCount();
     memberCount = coordinator.memberCount();
     membersByGroup = Collections.unmodifiableSortedMap(coordinator.memberCounts());

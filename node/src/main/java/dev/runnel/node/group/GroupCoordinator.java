@@ -218,6 +218,26 @@ public final class GroupCoordinator {
     groups.clear();
   }
 
+  /** Ends the streams of one group's members (this node stopped coordinating it). */
+  public void closeGroup(String groupId, RunnelError error) {
+    reserved.remove(groupId);
+    Group group = groups.remove(groupId);
+    if (group == null) {
+      return;
+    }
+    rebalancesOfRemovedGroups += group.rebalances();
+    for (Member m : group.members().values()) {
+      if (m.sink != null) {
+        m.sink.close(error);
+      }
+    }
+  }
+
+  /** The ids of the groups with members here. */
+  public List<String> groupIds() {
+    return List.copyOf(groups.keySet());
+  }
+
   public GroupView describe(String groupId) {
     Group group = groups.get(groupId);
     return group == null ? GroupView.empty(groupId) : GroupView.of(group);

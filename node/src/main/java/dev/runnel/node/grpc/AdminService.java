@@ -5,6 +5,7 @@ import dev.runnel.node.PartitionDirectory;
 import dev.runnel.node.PartitionHandle;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
+import dev.runnel.node.group.OffsetsTopic;
 import dev.runnel.proto.internal.AlterTopicConfigsCommand;
 import dev.runnel.proto.internal.ReassignPartitionCommand;
 import dev.runnel.proto.internal.AppendResult;
@@ -78,6 +79,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         () -> {
           TopicRules rules = node.topicRules();
           rules.checkName(request.getName());
+          OffsetsTopic.refuseClient(request.getName(), "create");
           rules.checkPartitions(request.getPartitions());
           int replicationFactor =
               request.getReplicationFactor() == 0
@@ -116,6 +118,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         response,
         () -> {
           node.directory().topic(request.getName());
+          OffsetsTopic.refuseClient(request.getName(), "delete");
           return node.submitController(
                   ControllerCommand.newBuilder()
                       .setDeleteTopic(DeleteTopicCommand.newBuilder().setName(request.getName()))
@@ -140,7 +143,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                 TopicSummary.newBuilder()
                     .setName(t.getName())
                     .setPartitions(t.getPartitions())
-                    .setReplicationFactor(t.getReplicationFactor()));
+                    .setReplicationFactor(t.getReplicationFactor())
+                    .setInternal(OffsetsTopic.isInternal(t.getName())));
           }
           return CompletableFuture.completedFuture(out.build());
         });
@@ -159,6 +163,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             .setName(topic.getName())
             .setTopicId(topic.getTopicId())
             .setReplicationFactor(topic.getReplicationFactor())
+            .setInternal(OffsetsTopic.isInternal(topic.getName()))
             .putAllConfigs(topic.getConfigsMap());
     for (int p = 0; p < topic.getPartitions(); p++) {
       PartitionDirectory.Route route = node.directory().route(topic.getName(), p);
@@ -236,6 +241,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         response,
         () -> {
           TopicRecord topic = node.directory().topic(request.getName());
+          OffsetsTopic.refuseClient(topic.getName(), "alter the configs of");
           Map<String, String> configs =
               node.topicRules()
                   .alteredConfigs(topic.getConfigsMap(), request.getSetMap(), request.getDeleteList());
@@ -305,6 +311,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     reply(
         response,
         () -> {
+          OffsetsTopic.refuseClient(request.getTopic(), "delete records of");
           PartitionDirectory.Route route =
               node.directory().route(request.getTopic(), request.getPartition());
           PartitionHandle handle = route.local();

@@ -26,6 +26,7 @@ import dev.runnel.proto.v1.InitProducerIdResponse;
 import dev.runnel.proto.v1.ProduceResponse;
 import dev.runnel.proto.v1.ProduceStreamResponse;
 import dev.runnel.proto.v1.SubscribeRequest;
+import dev.runnel.node.group.OffsetsTopic;
 import dev.runnel.raft.RaftMessages;
 import dev.runnel.storage.StoredBatch;
 import io.grpc.MethodDescriptor;
@@ -143,6 +144,7 @@ public final class BrokerService {
     StreamObserver<ProduceResponse> response = caller;
     try {
       TopicRecord topic = node.directory().topic(request.getTopic());
+      OffsetsTopic.refuseClient(topic.getName(), "produce to");
       int partition =
           request.hasPartition()
               ? request.getPartition()

@@ -100,6 +100,21 @@ public final class Forwarder implements AutoCloseable {
    * answer or failing after {@code timeoutMs}.
    */
   <Q, R> CompletableFuture<R> ask(MethodDescriptor<Q, R> method, Q request, int target, long timeoutMs) {
+    return ask(method, request, target, timeoutMs, new Metadata());
+  }
+
+  /**
+   * As {@link #ask}, marked as forwarded: the target answers for itself only (e.g. ListGroups
+   * with the groups it coordinates) instead of asking others in turn.
+   */
+  <Q, R> CompletableFuture<R> askForwarded(MethodDescriptor<Q, R> method, Q request, int target, long timeoutMs) {
+    Metadata headers = new Metadata();
+    headers.put(FORWARDED_BY, Integer.toString(selfId));
+    return ask(method, request, target, timeoutMs, headers);
+  }
+
+  private <Q, R> CompletableFuture<R> ask(
+      MethodDescriptor<Q, R> method, Q request, int target, long timeoutMs, Metadata headers) {
     NodeRecord node = nodes.apply(target);
     if (node == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("unknown node " + target));
@@ -109,8 +124,9 @@ public final class Forwarder implements AutoCloseable {
     Context.ROOT.run(
         () ->
             ClientCalls.asyncUnaryCall(
-                channels
-                    .computeIfAbsent(target, id -> open(node))
+                io.grpc.ClientInterceptors.intercept(
+                        channels.computeIfAbsent(target, id -> open(node)),
+                        MetadataUtils.newAttachHeadersInterceptor(headers))
                     .newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)),
                 request,
                 new StreamObserver<R>() {

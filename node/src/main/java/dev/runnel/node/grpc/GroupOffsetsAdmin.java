@@ -5,9 +5,6 @@ import dev.runnel.node.RunnelError;
 import dev.runnel.node.group.GroupErrors;
 import dev.runnel.node.group.OffsetResetPlan;
 import dev.runnel.node.group.TopicPartition;
-import dev.runnel.proto.internal.CommitOffsetsCommand;
-import dev.runnel.proto.internal.ControllerCommand;
-import dev.runnel.proto.internal.DeleteGroupOffsetsCommand;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.DeleteGroupRequest;
@@ -16,8 +13,8 @@ import dev.runnel.proto.v1.OffsetReset;
 import dev.runnel.proto.v1.OffsetSpec;
 import dev.runnel.proto.v1.ResetOffsetsRequest;
 import dev.runnel.proto.v1.ResetOffsetsResponse;
-import dev.runnel.raft.ClusterMetadata;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -28,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * ResetOffsets and DeleteGroup on the coordinator: administrative changes of the committed offsets
  * of a group without members. The group is reserved on the coordinator's thread for the whole
- * change (members cannot join meanwhile), then the change goes through the controller like any
- * commit.
+ * change (members cannot join meanwhile), then the change is appended to __consumer_offsets like
+ * any commit (a deletion as tombstones).
  */
 final class GroupOffsetsAdmin {
   private final NodeContext node;
@@ -77,16 +74,14 @@ final class GroupOffsetsAdmin {
         group,
         "delete the offsets",
         () -> {
-          int committed = node.directory().metadata().offsets(group).size();
-          if (committed == 0) {
+          Map<TopicPartition, GroupOffset> tombstones = new LinkedHashMap<>();
+          node.offsets().offsets(group).keySet().forEach(tp -> tombstones.put(tp, null));
+          if (tombstones.isEmpty()) {
             throw GroupErrors.unknownGroup(group);
           }
-          ControllerCommand delete =
-              ControllerCommand.newBuilder()
-                  .setDeleteGroupOffsets(DeleteGroupOffsetsCommand.newBuilder().setGroup(group))
-                  .build();
-          return node.submitController(delete)
-              .thenApply(done -> DeleteGroupResponse.newBuilder().setDeletedOffsets(committed).build());
+          return node.offsets()
+              .append(group, tombstones)
+              .thenApply(done -> DeleteGroupResponse.newBuilder().setDeletedOffsets(tombstones.size()).build());
         });
   }
 
@@ -94,6 +89,7 @@ final class GroupOffsetsAdmin {
   private <T> CompletableFuture<T> reserved(String group, String action, Supplier<CompletableFuture<T>> work) {
     return node.groups()
         .call(
+            group,
             coordinator -> {
               coordinator.reserveEmpty(group, action);
               return null;
@@ -110,6 +106,7 @@ final class GroupOffsetsAdmin {
                   (value, failure) ->
                       node.groups()
                           .execute(
+                              null,
                               coordinator -> coordinator.release(group),
                               // Not the coordinator any more: it dropped its reservations then.
                               (coordinator, e) -> coordinator.release(group)));
@@ -130,8 +127,7 @@ final class GroupOffsetsAdmin {
     return CompletableFuture.allOf(starts, ends, atTime)
         .thenApply(
             done -> {
-              Map<ClusterMetadata.OffsetKey, GroupOffset> committed =
-                  node.directory().metadata().offsets(request.getGroup());
+              Map<TopicPartition, GroupOffset> committed = node.offsets().offsets(request.getGroup());
               List<OffsetReset> out = new ArrayList<>();
               List<TopicPartition> unreadable = new ArrayList<>();
               for (TopicPartition tp : partitions) {
@@ -142,7 +138,7 @@ final class GroupOffsetsAdmin {
                   unreadable.add(tp);
                   continue;
                 }
-                GroupOffset previous = committed.get(new ClusterMetadata.OffsetKey(tp.topic(), tp.partition()));
+                GroupOffset previous = committed.get(tp);
                 out.add(
                     OffsetReset.newBuilder()
                         .setTopic(tp.topic())
@@ -164,13 +160,13 @@ final class GroupOffsetsAdmin {
     if (request.getDryRun()) {
       return CompletableFuture.completedFuture(response.setApplied(false).build());
     }
-    CommitOffsetsCommand.Builder commit = CommitOffsetsCommand.newBuilder().setGroup(request.getGroup());
+    Map<TopicPartition, GroupOffset> commit = new LinkedHashMap<>();
     for (OffsetReset r : resets) {
-      commit.addOffsets(
-          GroupOffset.newBuilder().setTopic(r.getTopic()).setPartition(r.getPartition()).setOffset(r.getNewOffset()));
+      commit.put(
+          new TopicPartition(r.getTopic(), r.getPartition()),
+          GroupOffset.newBuilder().setTopic(r.getTopic()).setPartition(r.getPartition()).setOffset(r.getNewOffset()).build());
     }
-    return node.submitController(ControllerCommand.newBuilder().setCommitOffsets(commit).build())
-        .thenApply(done -> response.setApplied(true).build());
+    return node.offsets().append(request.getGroup(), commit).thenApply(done -> response.setApplied(true).build());
   }
 
   private static OffsetResetPlan.Mode mode(ResetOffsetsRequest request) {

@@ -28,7 +28,6 @@ import dev.runnel.proto.v1.ListGroupsResponse;
 import dev.runnel.proto.v1.PartitionLag;
 import dev.runnel.proto.v1.ResetOffsetsRequest;
 import dev.runnel.proto.v1.ResetOffsetsResponse;
-import dev.runnel.raft.ClusterMetadata;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashSet;
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumer groups over gRPC: the Join stream of each member, and group descriptions. Handlers
  * only translate and hand work to the {@link CoordinatorLoop}; Join streams are served by the
- * coordinator only (others answer NOT_COORDINATOR naming it), Describe/List are forwarded to it.
+ * group's coordinator only (others answer NOT_COORDINATOR naming it), Describe, ResetOffsets and
+ * DeleteGroup are forwarded to it, ListGroups asks every coordinator.
  */
 public final class GroupsService extends GroupsGrpc.GroupsImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(GroupsService.class);
@@ -51,11 +51,13 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
   private final NodeContext node;
   private final PartitionOffsets lag;
   private final GroupOffsetsAdmin admin;
+  private final GroupLister groupLister;
 
   public GroupsService(NodeContext node) {
     this.node = node;
     this.lag = new PartitionOffsets(node);
     this.admin = new GroupOffsetsAdmin(node, lag);
+    this.groupLister = new GroupLister(node);
   }
 
   @Override
@@ -69,45 +71,31 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
         response,
         () -> {
           GroupErrors.checkGroupId(request.getGroup());
-          if (forwardedToCoordinator(GroupsGrpc.getDescribeGroupMethod(), request, response)) {
-            return null;
+          if (node.offsets().topic().isEmpty()) {
+            throw GroupErrors.unknownGroup(request.getGroup());
           }
-          return node.groups()
-              .call(coordinator -> coordinator.describe(request.getGroup()))
-              .thenCompose(view -> describe(view));
+          CoordinatorCalls.serve(
+              node,
+              request.getGroup(),
+              false,
+              GroupsGrpc.getDescribeGroupMethod(),
+              request,
+              response,
+              () ->
+                  node.groups()
+                      .call(request.getGroup(), coordinator -> coordinator.describe(request.getGroup()))
+                      .thenCompose(view -> describe(view)));
+          return null;
         });
   }
 
+  /**
+   * Every node answers for the groups it coordinates; the node asked first also asks every other
+   * node leading an __consumer_offsets partition and merges the answers.
+   */
   @Override
   public void listGroups(ListGroupsRequest request, StreamObserver<ListGroupsResponse> response) {
-    AdminService.reply(
-        response,
-        () -> {
-          if (forwardedToCoordinator(GroupsGrpc.getListGroupsMethod(), request, response)) {
-            return null;
-          }
-          return node.groups()
-              .call(coordinator -> coordinator.list())
-              .thenApply(
-                  active -> {
-                    Map<String, GroupSummary> byName = new TreeMap<>();
-                    for (String group : node.directory().metadata().groupsWithOffsets()) {
-                      byName.put(
-                          group,
-                          GroupSummary.newBuilder().setGroup(group).setState(GroupState.GROUP_STATE_EMPTY).build());
-                    }
-                    for (GroupView view : active) {
-                      byName.put(
-                          view.group(),
-                          GroupSummary.newBuilder()
-                              .setGroup(view.group())
-                              .setState(state(view.state()))
-                              .setMembers(view.members().size())
-                              .build());
-                    }
-                    return ListGroupsResponse.newBuilder().addAllGroups(byName.values()).build();
-                  });
-        });
+    AdminService.reply(response, () -> groupLister.list(Forwarder.isForwarded()));
   }
 
   @Override
@@ -116,10 +104,10 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
         response,
         () -> {
           admin.validate(request);
-          if (forwardedToCoordinator(GroupsGrpc.getResetOffsetsMethod(), request, response)) {
-            return null;
-          }
-          return admin.reset(request);
+          CoordinatorCalls.serve(
+              node, request.getGroup(), true, GroupsGrpc.getResetOffsetsMethod(), request, response,
+              () -> admin.reset(request));
+          return null;
         });
   }
 
@@ -129,28 +117,18 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
         response,
         () -> {
           GroupErrors.checkGroupId(request.getGroup());
-          if (forwardedToCoordinator(GroupsGrpc.getDeleteGroupMethod(), request, response)) {
-            return null;
+          if (node.offsets().topic().isEmpty()) {
+            throw GroupErrors.unknownGroup(request.getGroup());
           }
-          return admin.delete(request);
+          CoordinatorCalls.serve(
+              node, request.getGroup(), false, GroupsGrpc.getDeleteGroupMethod(), request, response,
+              () -> admin.delete(request));
+          return null;
         });
   }
 
-  /** Sends the call to the coordinator when that is another node; true if it did. */
-  private <Q, R> boolean forwardedToCoordinator(
-      io.grpc.MethodDescriptor<Q, R> method, Q request, StreamObserver<R> response) {
-    RunnelError elsewhere = node.notCoordinator();
-    if (elsewhere == null) {
-      return false;
-    }
-    int coordinator = node.controllerLeaderId();
-    node.forwarder().unary(method, request, coordinator, elsewhere, response);
-    return true;
-  }
-
   private CompletableFuture<DescribeGroupResponse> describe(GroupView view) {
-    Map<ClusterMetadata.OffsetKey, GroupOffset> committed =
-        node.directory().metadata().offsets(view.group());
+    Map<TopicPartition, GroupOffset> committed = node.offsets().offsets(view.group());
     if (view.members().isEmpty() && committed.isEmpty()) {
       throw GroupErrors.unknownGroup(view.group());
     }
@@ -177,12 +155,12 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
       m.revoking().forEach(tp -> owners.put(tp, m.memberId()));
     }
     SortedSet<TopicPartition> partitions = new TreeSet<>(owners.keySet());
-    committed.keySet().forEach(k -> partitions.add(new TopicPartition(k.topic(), k.partition())));
+    partitions.addAll(committed.keySet());
     return lag.endOffsets(partitions)
         .thenApply(
             ends -> {
               for (TopicPartition tp : partitions) {
-                GroupOffset commit = committed.get(new ClusterMetadata.OffsetKey(tp.topic(), tp.partition()));
+                GroupOffset commit = committed.get(tp);
                 long committedOffset = commit == null ? -1 : commit.getOffset();
                 long end = ends.getOrDefault(tp, -1L);
                 out.addPartitions(
@@ -218,6 +196,8 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
   private final class MemberStream implements StreamObserver<JoinRequest>, MemberSink {
     private final ServerCallStreamObserver<JoinResponse> responses;
     private volatile boolean joinSeen;
+    /** The group of the join message (set on the gRPC thread; "" before it). */
+    private volatile String requestedGroup = "";
     private String group;
     private String memberId;
     private boolean closed;
@@ -230,7 +210,7 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
     public void onNext(JoinRequest request) {
       if (request.getRequestCase() == JoinRequest.RequestCase.JOIN) {
         if (joinSeen) {
-          run(coordinator -> {
+          runUnchecked(coordinator -> {
             throw RunnelError.invalidRequest("join may only be the first message of the stream");
           });
           return;
@@ -246,15 +226,33 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
                 join.getSessionTimeoutMs(),
                 join.getRebalanceTimeoutMs(),
                 join.getClientId());
-        run(
-            coordinator -> {
-              group = spec.group();
-              memberId = coordinator.join(spec, this, CoordinatorLoop.nowMs());
-            });
+        try {
+          GroupErrors.checkGroupId(spec.group());
+        } catch (RunnelError e) {
+          runUnchecked(coordinator -> {
+            throw e;
+          });
+          return;
+        }
+        requestedGroup = spec.group();
+        // The first join of a cluster creates __consumer_offsets (members wait for it).
+        node.offsets()
+            .ensureTopic()
+            .whenComplete(
+                (created, failure) ->
+                    run(
+                        coordinator -> {
+                          if (failure != null) {
+                            throw GrpcErrors.classify(failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure);
+                          }
+                          group = spec.group();
+                          memberId = coordinator.join(spec, this, CoordinatorLoop.nowMs());
+                        }));
         return;
       }
       if (!joinSeen) {
-        run(coordinator -> {
+        runUnchecked(coordinator -> {
           throw RunnelError.invalidRequest("the first message of the stream must be join");
         });
         return;
@@ -306,7 +304,12 @@ public final class GroupsService extends GroupsGrpc.GroupsImplBase {
 
     /** Runs {@code work} on the coordinator's thread; a failure ends the stream with it. */
     private void run(java.util.function.Consumer<GroupCoordinator> work) {
-      node.groups().execute(work, this::fail);
+      node.groups().execute(requestedGroup, work, this::fail);
+    }
+
+    /** As {@link #run}, without the coordinator check (to refuse bad input as such). */
+    private void runUnchecked(java.util.function.Consumer<GroupCoordinator> work) {
+      node.groups().execute(null, work, this::fail);
     }
 
     private void fail(GroupCoordinator coordinator, RuntimeException failure) {
