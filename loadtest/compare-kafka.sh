@@ -10,14 +10,18 @@
 #   --runs N       runs of each workload on each system (default 3; the table shows medians)
 #   --single LIST  single-node workloads, of a b c d d2 (default "a b c d"; "" skips them)
 #   --rf3 LIST     three-node workloads, of e-produce e-e2e (default "e-produce e-e2e"; "" skips)
-#   --systems LIST which systems, of runnel kafka (default "runnel kafka"; kafka = both flush settings)
+#   --systems LIST which systems, of runnel runnel-bg kafka (default all three; kafka = both flush
+#                  settings; runnel-bg = one Runnel node with raft.log.fsync=background, single-node
+#                  workloads only)
 #   --no-build     use what an earlier build left in target/ (see below)
 #   --keep         keep the temp directory (logs, data, results.tsv)
 #
 # Systems: Runnel (bin/runnel dev: one node; deploy/local-cluster.sh: three nodes), Kafka with its
 # default flushing (no fsync per write: the OS writes back the page cache) and Kafka with
 # flush.messages=1 (log.flush.interval.messages=1: an fsync per write), the durable equal of
-# Runnel's Raft log, which is fsynced before a batch counts as committed.
+# Runnel's Raft log, which is fsynced before a batch counts as committed. Runnel with
+# raft.log.fsync=background (a batch commits once written, the fsync runs behind it) is the equal of
+# Kafka's default.
 #
 # Build: mvn -B -q -Pkafka-compare -pl cli,loadtest/kafka-driver,loadtest/kafka-broker -am package
 # -DskipTests (the kafka-compare profile resolves Kafka from Maven Central; never installs).
@@ -35,7 +39,7 @@ driver_dir="$root/loadtest/kafka-driver/target"
 runs=3
 single="a b c d"
 rf3="e-produce e-e2e"
-systems="runnel kafka"
+systems="runnel runnel-bg kafka"
 build=1
 keep=0
 while [[ $# -gt 0 ]]; do
@@ -51,7 +55,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 for s in $systems; do
-  [[ "$s" == runnel || "$s" == kafka ]] || { echo "compare-kafka: --systems takes runnel and/or kafka, got '$s'" >&2; exit 2; }
+  [[ "$s" == runnel || "$s" == runnel-bg || "$s" == kafka ]] ||
+    { echo "compare-kafka: --systems takes runnel, runnel-bg and/or kafka, got '$s'" >&2; exit 2; }
 done
 with() { [[ " $systems " == *" $1 "* ]]; }
 [[ "$runs" =~ ^[1-9][0-9]?$ ]] || { echo "compare-kafka: --runs must be 1..99, got '$runs'" >&2; exit 2; }
@@ -201,12 +206,14 @@ EOF
 
 # ---- Runnel ------------------------------------------------------------------------------------
 
-# runnel_single PORT: one `runnel dev` node (gRPC PORT, Raft PORT+1, HTTP PORT+2); sets REPLY.
+# runnel_single PORT NAME [--set KEY=VALUE...]: one `runnel dev` node (gRPC PORT, Raft PORT+1,
+# HTTP PORT+2) in $work/NAME; sets REPLY.
 runnel_single() {
-  local port="$1" dir="$work/runnel-single" deadline
+  local port="$1" dir="$work/$2" deadline
+  shift 2
   require_free "$port" $((port + 1)) $((port + 2))
   mkdir -p "$dir"
-  "$runnel" dev --data "$dir/data" --port "$port" --raft-port $((port + 1)) --http-port $((port + 2)) \
+  "$runnel" dev --data "$dir/data" --port "$port" --raft-port $((port + 1)) --http-port $((port + 2)) "$@" \
     >"$dir/node.log" 2>&1 </dev/null &
   pids+=("$!")
   deadline=$((SECONDS + 120))
@@ -256,10 +263,14 @@ bench() {
 kafka_label="kafka (default: no fsync per write)"
 kafka_flush_label="kafka flush.messages=1 (fsync per write)"
 runnel_label="runnel (Raft log fsync per commit)"
+runnel_bg_label="runnel raft.log.fsync=background (no fsync wait)"
 
 if [[ -n "${single// /}" ]]; then
-  echo "starting one Runnel node and/or two single-broker Kafkas (default flushing, flush.messages=1)..."
-  if with runnel; then runnel_single "$base_port"; r_boot="$REPLY"; fi
+  echo "starting Runnel nodes (fsync per commit, in the background) and/or two single-broker Kafkas (default flushing, flush.messages=1)..."
+  if with runnel; then runnel_single "$base_port" runnel-single; r_boot="$REPLY"; fi
+  if with runnel-bg; then
+    runnel_single $((base_port + 50)) runnel-single-bg --set raft.log.fsync=background; rb_boot="$REPLY"
+  fi
   if with kafka; then
     kafka_start kafka-single 1 0 $((base_port + 100)); k_boot="$REPLY"
     kafka_start kafka-single-flush 1 1 $((base_port + 150)); kf_boot="$REPLY"
@@ -268,6 +279,7 @@ if [[ -n "${single// /}" ]]; then
   for ((run = 1; run <= runs; run++)); do
     for w in $single; do
       if with runnel; then bench runnel "$r_boot" "$runnel_label" "$w" "$run"; fi
+      if with runnel-bg; then bench runnel "$rb_boot" "$runnel_bg_label" "$w" "$run"; fi
       if with kafka; then
         bench kafka "$k_boot" "$kafka_label" "$w" "$run"
         bench kafka "$kf_boot" "$kafka_flush_label" "$w" "$run"
@@ -302,6 +314,7 @@ fi
 echo
 echo "Medians of $runs run(s); load average now $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs."
 echo "Kafka fsync: default = no fsync per write (page cache, flushed by the OS); flush.messages=1 = fsync per"
-echo "write. Runnel fsyncs its Raft log before a batch is committed. Kafka acks=all, Runnel acks=quorum."
+echo "write. Runnel fsyncs its Raft log before a batch is committed, or with raft.log.fsync=background"
+echo "writes it and fsyncs behind (Kafka's default's equal). Kafka acks=all, Runnel acks=quorum."
 "$runnel" perf compare "$results" | tee "$work/table.md"
 cp "$results" "$work/table.md" "${RESULTS_DIR:-$work}/" 2>/dev/null || true

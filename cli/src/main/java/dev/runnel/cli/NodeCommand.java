@@ -31,12 +31,6 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Node properties file (required).")
   Path configFile;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Override one config key; repeatable.")
-  Map<String, String> settings = new LinkedHashMap<>();
-
   @Mixin NodeOptions node;
 
   @Override
@@ -44,7 +38,7 @@ final class NodeCommand implements Callable<Integer> {
     if (configFile == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
     }
-    Map<String, String> overrides = new LinkedHashMap<>(settings);
+    Map<String, String> overrides = new LinkedHashMap<>();
     node.putInto(overrides);
     NodeConfig config = load(overrides);
     NodeStartBanner.print(spec.commandLine().getOut(), "node", config);

@@ -1,6 +1,7 @@
 package dev.runnel.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -18,8 +19,15 @@ final class NodeOptions {
   @Option(names = "--raft-port", paramLabel = "N", description = "Raft port between nodes (raft.port).")
   Integer raftPort;
 
-  /** Puts the flags that were given into {@code overrides}, as node config keys. */
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override one config key (see docs/operations.md); repeatable.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  /** Puts --set and then the flags that were given into {@code overrides}, as node config keys. */
   void putInto(Map<String, String> overrides) {
+    overrides.putAll(settings);
     if (dataDir != null) {
       overrides.put("data.dir", dataDir.toString());
     }

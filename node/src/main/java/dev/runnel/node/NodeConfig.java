@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,6 +112,13 @@ public final class NodeConfig {
     k.put(
         "raft.log.segment.bytes",
         new String[] {"16777216", "size of a Raft log segment (whole segments are purged)"});
+    k.put(
+        "raft.log.fsync",
+        new String[] {
+          "per-commit",
+          "per-commit: a batch commits only once a majority has fsynced it; background: once a majority"
+              + " has written it (page cache), fsync follows without being waited for, like Kafka's default"
+        });
     k.put("shutdown.grace.ms", new String[] {"10000", "how long SIGTERM waits for in-flight calls"});
     k.put(
         "group.session.timeout.ms",
@@ -206,6 +214,7 @@ public final class NodeConfig {
     intIn("raft.election.timeout.max.ms", intValue("raft.election.timeout.min.ms") + 1, 600_000);
     longIn("raft.snapshot.every.entries", 16, Long.MAX_VALUE);
     longIn("raft.log.segment.bytes", 64 << 10, 1L << 30);
+    oneOf("raft.log.fsync", "per-commit", "background");
     intIn("shutdown.grace.ms", 0, 600_000);
     intIn("group.session.timeout.ms.min", 100, 3_600_000);
     intIn("group.session.timeout.ms.max", intValue("group.session.timeout.ms.min"), 3_600_000);
@@ -219,6 +228,13 @@ public final class NodeConfig {
     intIn("group.metrics.partitions.max", 0, 1_000_000);
     intIn("offsets.topic.partitions", 1, 1_000);
     intIn("offsets.topic.replication.factor", 1, 5);
+  }
+
+  private void oneOf(String key, String... allowed) {
+    if (!Arrays.asList(allowed).contains(values.get(key))) {
+      throw new IllegalArgumentException(
+          key + " must be one of " + String.join(", ", allowed) + ", got '" + values.get(key) + "'");
+    }
   }
 
   private void intIn(String key, long min, long max) {

@@ -101,7 +101,8 @@ public final class RunnelNode implements AutoCloseable {
             // The Raft entry holds a batch plus a small header.
             config.intValue("message.max.bytes") + 4096,
             config.longValue("raft.snapshot.every.entries"),
-            config.longValue("raft.log.segment.bytes"));
+            config.longValue("raft.log.segment.bytes"),
+            config.string("raft.log.fsync").equals("per-commit"));
     LogConfig logConfig =
         new LogConfig(
             config.longValue("log.map.size.initial.bytes"),

@@ -40,6 +40,8 @@ class NodeConfigTest {
             IllegalArgumentException.class,
             () -> NodeConfig.of(Map.of("raft.election.timeout.min.ms", "900", "raft.election.timeout.max.ms", "800")));
     assertTrue(order.getMessage().startsWith("raft.election.timeout.max.ms"));
+    var fsync = assertThrows(IllegalArgumentException.class, () -> NodeConfig.of(Map.of("raft.log.fsync", "never")));
+    assertEquals("raft.log.fsync must be one of per-commit, background, got 'never'", fsync.getMessage());
   }
 
   @Test

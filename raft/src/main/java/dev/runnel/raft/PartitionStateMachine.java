@@ -32,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftServer;
@@ -209,17 +210,28 @@ public final class PartitionStateMachine extends BaseStateMachine {
     return catchUps.get();
   }
 
+  /** On the leader, a batch's command object travels to {@link #applyTransaction} unparsed. */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext.Builder trx = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
+    if (request.getMessage() instanceof AppendMessage append) {
+      trx.setStateMachineContext(append.command());
+    }
+    return trx.build();
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     writing.lock();
     try {
-      return apply(trx.getLogEntry());
+      return apply(trx.getLogEntry(), trx.getStateMachineContext());
     } finally {
       writing.unlock();
     }
   }
 
-  private CompletableFuture<Message> apply(LogEntryProto entry) {
+  /** {@code submitted}: the leader's own AppendBatchCommand for this entry, or null (then parsed). */
+  private CompletableFuture<Message> apply(LogEntryProto entry, Object submitted) {
     long index = entry.getIndex();
     long term = entry.getTerm();
     if (index <= log.lastAppliedIndex()) {
@@ -227,7 +239,10 @@ public final class PartitionStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     try {
-      PartitionCommand command = parse(entry.getStateMachineLogEntry().getLogData());
+      PartitionCommand command =
+          submitted instanceof AppendBatchCommand append
+              ? PartitionCommand.newBuilder().setAppend(append).build()
+              : parse(entry.getStateMachineLogEntry().getLogData());
       AppendResult result =
           command.hasTruncatePrefix()
               ? truncate(command.getTruncatePrefix().getOffset(), index, term)

@@ -21,6 +21,9 @@ import org.apache.ratis.util.TimeDuration;
  * @param entryBytesMax the largest Raft entry (one client batch plus its header) accepted
  * @param snapshotEveryEntries a snapshot is taken after this many entries, then the log is purged
  * @param segmentBytesMax size of one Raft log segment; only whole closed segments are purged
+ * @param fsyncBeforeCommit true: an entry counts towards the commit only once fsynced (the default);
+ *     false: once written to the page cache, with the fsync running behind it (Kafka's default
+ *     durability: survives a process crash, not the loss of power of a majority)
  */
 public record RaftSettings(
     int nodeId,
@@ -31,7 +34,8 @@ public record RaftSettings(
     long electionTimeoutMaxMs,
     int entryBytesMax,
     long snapshotEveryEntries,
-    long segmentBytesMax) {
+    long segmentBytesMax,
+    boolean fsyncBeforeCommit) {
 
   public RaftSettings {
     if (nodeId < 0) {
@@ -99,6 +103,10 @@ public record RaftSettings(
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+    // Ratis' "unsafe flush": the flushed index moves when the entry is written, the fsync is
+    // started but not waited for. Its "async flush" is not used: in Ratis 3.3 it may count entries
+    // written while an fsync runs as flushed by that fsync.
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !fsyncBeforeCommit);
     return p;
   }
 }

@@ -1,14 +1,18 @@
 package dev.runnel.sdk;
 
+import dev.runnel.proto.internal.OpaqueProduceRequest;
+import dev.runnel.proto.internal.OpaqueProduceStreamRequest;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.ErrorReason;
-import dev.runnel.proto.v1.ProduceRequest;
 import dev.runnel.proto.v1.ProduceResponse;
-import dev.runnel.proto.v1.ProduceStreamRequest;
 import dev.runnel.proto.v1.ProduceStreamResponse;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -30,8 +34,19 @@ import java.util.concurrent.TimeUnit;
  * stream down with it (every other request on it fails as UNAVAILABLE and is retried by the
  * sender): a stream that stopped answering one request is not trusted with the next. Likewise
  * a broken stream fails everything it carried; the next send opens a new one.
+ *
+ * <p>Requests go out in the "opaque" view of ProduceStreamRequest (wire.proto): the same bytes on
+ * the wire, but a batch's records are the RecordSet bytes the producer serialized them into, sent
+ * as they are instead of being rebuilt as messages.
  */
 final class ProduceStreams implements AutoCloseable {
+  static final MethodDescriptor<OpaqueProduceStreamRequest, ProduceStreamResponse> PRODUCE_STREAM =
+      BrokerGrpc.getProduceStreamMethod()
+          .toBuilder(
+              ProtoUtils.marshaller(OpaqueProduceStreamRequest.getDefaultInstance()),
+              ProtoUtils.marshaller(ProduceStreamResponse.getDefaultInstance()))
+          .build();
+
   private final ChannelPool channels;
   private final Map<String, NodeStream> streamsByAddress = new HashMap<>();
   private final ScheduledExecutorService timeouts;
@@ -51,7 +66,7 @@ final class ProduceStreams implements AutoCloseable {
   }
 
   /** Sends {@code request} to the node at {@code address}; {@code answer} gets its outcome once. */
-  void send(String address, ProduceRequest request, long timeoutMs, StreamObserver<ProduceResponse> answer) {
+  void send(String address, OpaqueProduceRequest request, long timeoutMs, StreamObserver<ProduceResponse> answer) {
     NodeStream stream;
     synchronized (this) {
       stream = streamsByAddress.get(address);
@@ -78,21 +93,23 @@ final class ProduceStreams implements AutoCloseable {
   }
 
   /** One ProduceStream call and the requests waiting for their answers on it. */
-  private final class NodeStream implements ClientResponseObserver<ProduceStreamRequest, ProduceStreamResponse> {
+  private final class NodeStream implements ClientResponseObserver<OpaqueProduceStreamRequest, ProduceStreamResponse> {
     private final String address;
-    private final StreamObserver<ProduceStreamRequest> requests;
+    private final StreamObserver<OpaqueProduceStreamRequest> requests;
     private final Map<Long, Pending> pending = new HashMap<>();
-    private ClientCallStreamObserver<ProduceStreamRequest> call;
+    private ClientCallStreamObserver<OpaqueProduceStreamRequest> call;
     private long nextCorrelationId;
     private boolean broken;
 
     NodeStream(String address) {
       this.address = address;
-      this.requests = BrokerGrpc.newStub(channels.channel(address)).produceStream(this);
+      this.requests =
+          ClientCalls.asyncBidiStreamingCall(
+              channels.channel(address).newCall(PRODUCE_STREAM, CallOptions.DEFAULT), this);
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<ProduceStreamRequest> call) {
+    public void beforeStart(ClientCallStreamObserver<OpaqueProduceStreamRequest> call) {
       this.call = call;
     }
 
@@ -100,7 +117,7 @@ final class ProduceStreams implements AutoCloseable {
       return broken;
     }
 
-    void send(ProduceRequest request, long timeoutMs, StreamObserver<ProduceResponse> answer) {
+    void send(OpaqueProduceRequest request, long timeoutMs, StreamObserver<ProduceResponse> answer) {
       long correlationId;
       synchronized (this) {
         if (broken) {
@@ -113,7 +130,7 @@ final class ProduceStreams implements AutoCloseable {
         pending.put(correlationId, new Pending(answer, timeout));
         try {
           requests.onNext(
-              ProduceStreamRequest.newBuilder().setCorrelationId(correlationId).setRequest(request).build());
+              OpaqueProduceStreamRequest.newBuilder().setCorrelationId(correlationId).setRequest(request).build());
           return;
         } catch (RuntimeException e) {
           broken = true;

@@ -1,17 +1,12 @@
 package dev.runnel.sdk;
 
-import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
-import dev.runnel.proto.v1.Header;
 import dev.runnel.proto.v1.InitProducerIdRequest;
-import dev.runnel.proto.v1.Record;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -110,12 +105,12 @@ public final class Producer implements AutoCloseable {
                 + " partitions, no partition " + partition);
       }
       long nowMs = clockMs.getAsLong();
-      Record wire = toWire(record, nowMs);
-      long sizeBytes = ProducerBatch.encodedSizeBytes(wire);
+      long timestampMs = record.timestampMs() == 0 ? nowMs : record.timestampMs();
+      int sizeBytes = RecordEncoder.sizeInSet(record, timestampMs);
       memory.reserve(sizeBytes, settings.maxBlockMs());
       TopicPartition tp = new TopicPartition(record.topic(), partition);
       try {
-        if (accumulator.append(tp, wire, sizeBytes, future, nowMs)) {
+        if (accumulator.append(tp, record, timestampMs, sizeBytes, future, nowMs)) {
           partitioner.onBatchClosed(tp);
         }
       } catch (IllegalStateException e) {
@@ -166,26 +161,6 @@ public final class Producer implements AutoCloseable {
     }
     streams.close();
     channels.close();
-  }
-
-  private static Record toWire(ProducerRecord record, long nowMs) {
-    Record.Builder wire =
-        Record.newBuilder().setTimestampMs(record.timestampMs() == 0 ? nowMs : record.timestampMs());
-    if (record.key() != null) {
-      wire.setKey(ByteString.copyFrom(record.key()));
-    }
-    if (record.value() != null) {
-      wire.setValue(ByteString.copyFrom(record.value()));
-    }
-    List<Header> headers = new ArrayList<>(record.headers().size());
-    for (RecordHeader h : record.headers()) {
-      Header.Builder header = Header.newBuilder().setKey(h.key());
-      if (h.value() != null) {
-        header.setValue(ByteString.copyFrom(h.value()));
-      }
-      headers.add(header.build());
-    }
-    return wire.addAllHeaders(headers).build();
   }
 
   /** Validated producer settings. */

@@ -1,28 +1,32 @@
 package dev.runnel.sdk;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.proto.Codecs;
+import dev.runnel.proto.internal.OpaqueRecordBatch;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ProduceResponse;
-import dev.runnel.proto.v1.Record;
-import dev.runnel.proto.v1.RecordBatch;
-import dev.runnel.proto.v1.RecordSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
 /**
  * Records for one partition that travel in one Produce call, with the futures of their send()s.
- * Filled by user threads under the accumulator's lock, then closed and owned by the sender.
+ * Filled by user threads under the accumulator's lock, then closed and owned by the sender. The
+ * records are kept serialized, as the RecordSet bytes sent on the wire ({@link RecordEncoder}).
  */
 final class ProducerBatch {
+  /** First buffer of a batch; it doubles as records come, so a quiet partition holds little. */
+  private static final int INITIAL_BUFFER_BYTES = 16 * 1024;
+
   private final TopicPartition tp;
   private final long createdMs;
-  private final List<Record> records = new ArrayList<>();
+  private byte[] records = new byte[0];
+  private long[] timestampsMs = new long[16];
   private final List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-  private long sizeBytes;
+  private int sizeBytes;
   private long firstTimestampMs = Long.MAX_VALUE;
   private long maxTimestampMs;
   private boolean closed;
@@ -31,7 +35,7 @@ final class ProducerBatch {
   private long drainOrder = -1;
   private boolean sentAsRetry;
   private long retryAtMs;
-  private RecordBatch encoded;
+  private OpaqueRecordBatch encoded;
   private long producerId;
   private short producerEpoch;
   private int baseSequence;
@@ -41,25 +45,33 @@ final class ProducerBatch {
     this.createdMs = createdMs;
   }
 
-  /** Bytes {@code record} adds to the batch's RecordSet: the memory and size limits count these. */
-  static int encodedSizeBytes(Record record) {
-    return CodedOutputStream.computeMessageSize(RecordSet.RECORDS_FIELD_NUMBER, record);
-  }
-
   /** True when {@code sizeBytes} more would overflow {@code batchSizeBytes} (an empty batch always fits). */
   boolean wouldOverflow(long recordSizeBytes, int batchSizeBytes) {
-    return !records.isEmpty() && sizeBytes + recordSizeBytes > batchSizeBytes;
+    return !futures.isEmpty() && sizeBytes + recordSizeBytes > batchSizeBytes;
   }
 
-  void append(Record record, long recordSizeBytes, CompletableFuture<RecordMetadata> future) {
+  /**
+   * Serializes {@code record} (stamped {@code timestampMs}) into the batch; {@code recordSizeBytes}
+   * is {@link RecordEncoder#sizeInSet}'s answer for it.
+   */
+  void append(ProducerRecord record, long timestampMs, int recordSizeBytes, CompletableFuture<RecordMetadata> future) {
     if (closed) {
       throw new IllegalStateException("append to closed batch of " + tp);
     }
-    records.add(record);
+    int needed = sizeBytes + recordSizeBytes;
+    if (needed > records.length) {
+      records = Arrays.copyOf(records, Math.max(needed, Math.max(INITIAL_BUFFER_BYTES, 2 * records.length)));
+    }
+    RecordEncoder.writeInSet(record, timestampMs, records, sizeBytes, recordSizeBytes);
+    int count = futures.size();
+    if (count == timestampsMs.length) {
+      timestampsMs = Arrays.copyOf(timestampsMs, 2 * count);
+    }
+    timestampsMs[count] = timestampMs;
     futures.add(future);
-    sizeBytes += recordSizeBytes;
-    firstTimestampMs = Math.min(firstTimestampMs, record.getTimestampMs());
-    maxTimestampMs = Math.max(maxTimestampMs, record.getTimestampMs());
+    sizeBytes = needed;
+    firstTimestampMs = Math.min(firstTimestampMs, timestampMs);
+    maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
   }
 
   /**
@@ -67,13 +79,13 @@ final class ProducerBatch {
    * resend the same bytes and CRC. The CRC32C covers the bytes as sent: the serialized RecordSet,
    * or the compressed one.
    */
-  RecordBatch encoded(Codec codec) {
+  OpaqueRecordBatch encoded(Codec codec) {
     if (encoded == null) {
-      RecordSet set = RecordSet.newBuilder().addAllRecords(records).build();
-      ByteString bytes = set.toByteString();
-      RecordBatch.Builder batch =
-          RecordBatch.newBuilder()
-              .setRecordCount(records.size())
+      // The buffer is final once the batch is closed, so the wire bytes may share it.
+      ByteString bytes = UnsafeByteOperations.unsafeWrap(records, 0, sizeBytes);
+      OpaqueRecordBatch.Builder batch =
+          OpaqueRecordBatch.newBuilder()
+              .setRecordCount(futures.size())
               .setFirstTimestampMs(firstTimestampMs)
               .setMaxTimestampMs(maxTimestampMs)
               .setProducerId(producerId)
@@ -83,7 +95,7 @@ final class ProducerBatch {
         bytes = Codecs.compress(codec, bytes);
         batch.setCodec(codec).setCompressedRecords(bytes);
       } else {
-        batch.setRecords(set);
+        batch.setRecords(bytes);
       }
       CRC32C crc = new CRC32C();
       crc.update(bytes.asReadOnlyByteBuffer());
@@ -94,7 +106,7 @@ final class ProducerBatch {
 
   void complete(ProduceResponse response) {
     for (int i = 0; i < futures.size(); i++) {
-      long timestampMs = records.get(i).getTimestampMs();
+      long timestampMs = timestampsMs[i];
       futures.get(i)
           .complete(
               new RecordMetadata(
@@ -141,7 +153,7 @@ final class ProducerBatch {
   }
 
   int recordCount() {
-    return records.size();
+    return futures.size();
   }
 
   List<CompletableFuture<RecordMetadata>> futures() {

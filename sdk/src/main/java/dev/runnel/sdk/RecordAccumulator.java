@@ -1,6 +1,5 @@
 package dev.runnel.sdk;
 
-import dev.runnel.proto.v1.Record;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,13 +54,15 @@ final class RecordAccumulator {
   }
 
   /**
-   * Appends {@code record} to the open batch of {@code tp}, or to a new one when it would overflow.
+   * Appends {@code record}, stamped {@code timestampMs}, to the open batch of {@code tp}, or to a new
+   * one when it would overflow; {@code recordSizeBytes} is {@link RecordEncoder#sizeInSet}'s answer.
    * Returns true when this append closed a full batch (the sticky partitioner then moves on).
    */
   synchronized boolean append(
       TopicPartition tp,
-      Record record,
-      long recordSizeBytes,
+      ProducerRecord record,
+      long timestampMs,
+      int recordSizeBytes,
       CompletableFuture<RecordMetadata> future,
       long nowMs) {
     if (closing) {
@@ -80,7 +81,7 @@ final class RecordAccumulator {
       incomplete.add(open);
       signal();
     }
-    open.append(record, recordSizeBytes, future);
+    open.append(record, timestampMs, recordSizeBytes, future);
     if (open.sizeBytes() >= batchSizeBytes) {
       open.close();
       closedFull = true;

@@ -1,9 +1,9 @@
 package dev.runnel.sdk;
 
+import dev.runnel.proto.internal.OpaqueProduceRequest;
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
-import dev.runnel.proto.v1.ProduceRequest;
 import dev.runnel.proto.v1.ProduceResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -98,8 +98,8 @@ final class Sender implements Runnable {
         return;
       }
     }
-    ProduceRequest request =
-        ProduceRequest.newBuilder()
+    OpaqueProduceRequest request =
+        OpaqueProduceRequest.newBuilder()
             .setTopic(batch.tp().topic())
             .setPartition(batch.tp().partition())
             .setBatch(batch.encoded(compression))

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.google.protobuf.ByteString;
+import dev.runnel.proto.internal.OpaqueRecordBatch;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.InitProducerIdResponse;
-import dev.runnel.proto.v1.Record;
-import dev.runnel.proto.v1.RecordBatch;
 import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -34,8 +33,8 @@ class IdempotenceTest {
   private static ProducerBatch batch(TopicPartition tp, int records) {
     ProducerBatch batch = new ProducerBatch(tp, 0);
     for (int i = 0; i < records; i++) {
-      Record record = Record.newBuilder().setValue(ByteString.copyFromUtf8("v" + i)).build();
-      batch.append(record, ProducerBatch.encodedSizeBytes(record), new CompletableFuture<>());
+      ProducerRecord record = ProducerRecord.of(tp.topic(), null, ("v" + i).getBytes(StandardCharsets.UTF_8));
+      batch.append(record, 1, RecordEncoder.sizeInSet(record, 1), new CompletableFuture<>());
     }
     return batch;
   }
@@ -51,7 +50,7 @@ class IdempotenceTest {
     idempotence.stamp(other);
     idempotence.stamp(first); // a retry: unchanged
 
-    RecordBatch wire = first.encoded(Codec.CODEC_NONE);
+    OpaqueRecordBatch wire = first.encoded(Codec.CODEC_NONE);
     assertEquals(7, wire.getProducerId());
     assertEquals(0, wire.getBaseSequence());
     assertEquals(3, second.encoded(Codec.CODEC_NONE).getBaseSequence());

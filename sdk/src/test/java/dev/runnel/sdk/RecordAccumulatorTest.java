@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
-import dev.runnel.proto.v1.Record;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -15,13 +13,17 @@ class RecordAccumulatorTest {
   private static final TopicPartition P0 = new TopicPartition("t", 0);
   private static final TopicPartition P1 = new TopicPartition("t", 1);
 
-  private static Record record(int valueBytes) {
-    return Record.newBuilder().setValue(ByteString.copyFrom(new byte[valueBytes])).setTimestampMs(1).build();
+  private static ProducerRecord record(int valueBytes) {
+    return ProducerRecord.of("t", null, new byte[valueBytes]);
   }
 
-  private static long append(RecordAccumulator acc, TopicPartition tp, Record r, long nowMs) {
-    long size = ProducerBatch.encodedSizeBytes(r);
-    acc.append(tp, r, size, new CompletableFuture<>(), nowMs);
+  private static int size(ProducerRecord r) {
+    return RecordEncoder.sizeInSet(r, 1);
+  }
+
+  private static long append(RecordAccumulator acc, TopicPartition tp, ProducerRecord r, long nowMs) {
+    int size = size(r);
+    acc.append(tp, r, 1, size, new CompletableFuture<>(), nowMs);
     return size;
   }
 
@@ -42,13 +44,13 @@ class RecordAccumulatorTest {
 
   @Test
   void fullBatchIsReadyAtOnceAndNextRecordStartsANewBatch() {
-    Record r = record(90);
-    int size = ProducerBatch.encodedSizeBytes(r);
+    ProducerRecord r = record(90);
+    int size = size(r);
     RecordAccumulator acc = new RecordAccumulator(size * 3, 10_000, 1);
     for (int i = 0; i < 3; i++) {
-      acc.append(P0, r, size, new CompletableFuture<>(), 0);
+      acc.append(P0, r, 1, size, new CompletableFuture<>(), 0);
     }
-    assertFalse(acc.append(P0, r, size, new CompletableFuture<>(), 0), "full batch was closed on its 3rd record");
+    assertFalse(acc.append(P0, r, 1, size, new CompletableFuture<>(), 0), "full batch was closed on its 3rd record");
 
     List<ProducerBatch> ready = acc.drain(0).ready();
     assertEquals(1, ready.size());
@@ -58,12 +60,12 @@ class RecordAccumulatorTest {
 
   @Test
   void appendThatWouldOverflowClosesTheOpenBatch() {
-    Record r = record(90);
-    int size = ProducerBatch.encodedSizeBytes(r);
+    ProducerRecord r = record(90);
+    int size = size(r);
     RecordAccumulator acc = new RecordAccumulator(size * 2 + size / 2, 10_000, 1);
-    acc.append(P0, r, size, new CompletableFuture<>(), 0);
-    acc.append(P0, r, size, new CompletableFuture<>(), 0);
-    assertTrue(acc.append(P0, r, size, new CompletableFuture<>(), 0));
+    acc.append(P0, r, 1, size, new CompletableFuture<>(), 0);
+    acc.append(P0, r, 1, size, new CompletableFuture<>(), 0);
+    assertTrue(acc.append(P0, r, 1, size, new CompletableFuture<>(), 0));
 
     List<ProducerBatch> ready = acc.drain(0).ready();
     assertEquals(2, ready.get(0).recordCount());

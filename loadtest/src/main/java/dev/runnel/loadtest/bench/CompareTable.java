@@ -10,7 +10,9 @@ import java.util.Map;
  * Turns the TSV lines of many runs ({@link RunReport#TSV_HEADER}) into one Markdown table: per
  * workload and system label, the median of each measure over the runs, and for every non-Runnel
  * row the ratio Runnel ÷ that row (throughput: above 1 means Runnel is faster; latency: below 1
- * means Runnel is faster). Each workload is judged on its main phase: e2e, else consume, else
+ * means Runnel is faster). When a workload ran on several Runnel configurations (e.g. fsync per
+ * commit and in the background), each non-Runnel row gets one ratio per Runnel row, separated by
+ * " / ", in the order the Runnel rows appear. Each workload is judged on its main phase: e2e, else consume, else
  * produce. Pure: text in, text out.
  */
 public final class CompareTable {
@@ -74,19 +76,24 @@ public final class CompareTable {
     out.append("| workload | phase | system | runs | records/s | MB/s | p50 ms | p99 ms | p99.9 ms | Runnel ÷ this: MB/s | Runnel ÷ this: p99 |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row row : byKey.values()) {
-      Row runnel = byKey.values().stream()
+      List<Row> runnels = byKey.values().stream()
           .filter(r -> r.workload.equals(row.workload) && r.system.equals("runnel"))
-          .findFirst().orElse(null);
+          .toList();
       boolean latency = !row.phase.equals("consume") && !(row.median(2) == 0 && row.median(3) == 0);
+      boolean compared = !row.system.equals("runnel") && !runnels.isEmpty();
       out.append(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %,.0f | %.2f | %s | %s | %s | %s | %s |%n",
           row.workload, row.phase, row.label, row.runs.size(),
           row.failedRuns > 0 ? " (" + row.failedRuns + " with errors)" : "",
           row.median(0), row.median(1),
           latency ? ms(row.median(2)) : "–", latency ? ms(row.median(3)) : "–", latency ? ms(row.median(4)) : "–",
-          runnel == null || runnel == row ? "" : ratio(runnel.median(1), row.median(1)),
-          runnel == null || runnel == row || !latency ? "" : ratio(runnel.median(3), row.median(3))));
+          compared ? ratios(runnels, row, 1) : "",
+          compared && latency ? ratios(runnels, row, 3) : ""));
     }
     return out.toString();
+  }
+
+  private static String ratios(List<Row> runnels, Row other, int column) {
+    return String.join(" / ", runnels.stream().map(r -> ratio(r.median(column), other.median(column))).toList());
   }
 
   private static int rank(String phase) {

@@ -32,6 +32,19 @@ class CompareTableTest {
   }
 
   @Test
+  void one_ratio_per_runnel_configuration_in_table_order() {
+    String table =
+        CompareTable.render(List.of(
+            line("a", "runnel", "runnel fsync per commit", "produce", "20", "8"),
+            line("a", "runnel", "runnel fsync in background", "produce", "40", "4"),
+            line("a", "kafka", "kafka default", "produce", "50", "5")));
+    String[] rows = table.split("\n");
+    assertEquals("| a | produce | runnel fsync in background | 1 | 1,000 | 40.00 | 1.0 | 4.0 | 9.0 |  |  |", rows[3]);
+    assertEquals(
+        "| a | produce | kafka default | 1 | 1,000 | 50.00 | 1.0 | 5.0 | 9.0 | 0.40× / 0.80× | 1.60× / 0.80× |", rows[4]);
+  }
+
+  @Test
   void each_workload_is_judged_on_its_main_phase() {
     String table =
         CompareTable.render(List.of(

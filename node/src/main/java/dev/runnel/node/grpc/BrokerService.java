@@ -8,6 +8,7 @@ import dev.runnel.node.PartitionHandle;
 import dev.runnel.node.ProduceBudget;
 import dev.runnel.node.RunnelError;
 import dev.runnel.node.TopicRules;
+import dev.runnel.proto.AliasingMarshaller;
 import dev.runnel.proto.internal.AppendBatchCommand;
 import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.ControllerCommand;
@@ -16,7 +17,6 @@ import dev.runnel.proto.internal.OpaqueFetchResponse;
 import dev.runnel.proto.internal.OpaqueProduceRequest;
 import dev.runnel.proto.internal.OpaqueProduceStreamRequest;
 import dev.runnel.proto.internal.OpaqueSubscribeResponse;
-import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.BrokerGrpc;
@@ -27,6 +27,7 @@ import dev.runnel.proto.v1.ProduceResponse;
 import dev.runnel.proto.v1.ProduceStreamResponse;
 import dev.runnel.proto.v1.SubscribeRequest;
 import dev.runnel.node.group.OffsetsTopic;
+import dev.runnel.raft.AppendMessage;
 import dev.runnel.raft.RaftMessages;
 import dev.runnel.storage.StoredBatch;
 import io.grpc.MethodDescriptor;
@@ -65,13 +66,13 @@ public final class BrokerService {
   static final MethodDescriptor<OpaqueProduceRequest, ProduceResponse> PRODUCE =
       BrokerGrpc.getProduceMethod()
           .toBuilder(
-              ProtoUtils.marshaller(OpaqueProduceRequest.getDefaultInstance()),
+              AliasingMarshaller.of(OpaqueProduceRequest.getDefaultInstance()),
               ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
           .build();
   static final MethodDescriptor<OpaqueProduceStreamRequest, ProduceStreamResponse> PRODUCE_STREAM =
       BrokerGrpc.getProduceStreamMethod()
           .toBuilder(
-              ProtoUtils.marshaller(OpaqueProduceStreamRequest.getDefaultInstance()),
+              AliasingMarshaller.of(OpaqueProduceStreamRequest.getDefaultInstance()),
               ProtoUtils.marshaller(ProduceStreamResponse.getDefaultInstance()))
           .build();
   static final MethodDescriptor<FetchRequest, OpaqueFetchResponse> FETCH =
@@ -194,7 +195,7 @@ public final class BrokerService {
             node.raft()
                 .submit(
                     handle.groupId(),
-                    RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()),
+                    new AppendMessage(command),
                     level);
       } catch (RuntimeException e) {
         permit.release();
