@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.ratis.conf.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,14 @@ public final class RunnelNode implements AutoCloseable {
   }
 
   public static RunnelNode start(NodeConfig config) throws IOException {
+    return start(config, new Parameters());
+  }
+
+  /**
+   * Starts a node whose Raft server gets these Ratis parameters: the seam tests use to put a
+   * fault filter on the Raft transport (package-private: no config can reach it).
+   */
+  static RunnelNode start(NodeConfig config, Parameters raftParameters) throws IOException {
     int nodeId = config.intValue("node.id");
     String host = config.string("host");
     ClusterIdentity.Identity identity = ClusterIdentity.loadOrCreate(config.dataDir(), nodeId);
@@ -107,7 +116,7 @@ public final class RunnelNode implements AutoCloseable {
             config.longValue("log.map.size.initial.bytes"),
             config.longValue("log.map.size.max.bytes"),
             config.longValue("log.disk.free.min.bytes"));
-    RaftHost raft = RaftHost.start(raftSettings, logConfig);
+    RaftHost raft = RaftHost.start(raftSettings, logConfig, raftParameters);
     try {
       raft.startController(
           QuorumVoters.parse(

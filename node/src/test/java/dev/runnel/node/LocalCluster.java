@@ -31,6 +31,7 @@ final class LocalCluster implements AutoCloseable {
   private final RunnelNode[] nodes;
   private final String voters;
   private final Map<String, String> overrides = new HashMap<>();
+  private final RaftLinkCuts cuts = new RaftLinkCuts();
 
   /** Node settings on top of the test defaults, for every node started after this call. */
   LocalCluster with(String key, String value) {
@@ -86,7 +87,7 @@ final class LocalCluster implements AutoCloseable {
       config.put("controller.quorum.voters", voters);
       config.putAll(overrides);
       try {
-        nodes[id] = TestNodes.start(config);
+        nodes[id] = RunnelNode.start(NodeConfig.of(config), cuts.parametersFor(id));
         return;
       } catch (Exception e) {
         // A port found free can be taken by another process before the node binds it. The
@@ -111,6 +112,19 @@ final class LocalCluster implements AutoCloseable {
   void stop(int id) {
     nodes[id].close();
     nodes[id] = null;
+  }
+
+  /**
+   * Cuts the node off from the other nodes' Raft traffic (both ways) until {@link #healAll}; it
+   * keeps running and clients can still reach it.
+   */
+  void cut(int id) {
+    cuts.cut(id);
+  }
+
+  /** Ends every cut: the nodes' Raft traffic flows again. */
+  void healAll() {
+    cuts.healAll();
   }
 
   RunnelNode node(int id) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -61,6 +62,16 @@ public final class RaftHost implements AutoCloseable {
 
   /** Starts the server; groups found under the storage directory are recovered. */
   public static RaftHost start(RaftSettings settings, LogConfig logConfig) throws IOException {
+    return start(settings, logConfig, new Parameters());
+  }
+
+  /**
+   * As {@link #start(RaftSettings, LogConfig)}, with Ratis parameters (objects, not settings) for
+   * the transport. Tests pass a gRPC services customizer here to cut nodes apart; nodes started
+   * from a config never get one, so no setting can make a production node drop Raft traffic.
+   */
+  public static RaftHost start(RaftSettings settings, LogConfig logConfig, Parameters parameters)
+      throws IOException {
     RaftPeerId peerId = settings.peerId();
     RaftPeer self = RaftIds.peer(settings.nodeId(), settings.host(), settings.raftPort(), 0);
     StateMachine.Registry registry =
@@ -72,6 +83,7 @@ public final class RaftHost implements AutoCloseable {
         RaftServer.newBuilder()
             .setServerId(peerId)
             .setProperties(settings.toProperties())
+            .setParameters(parameters)
             .setStateMachineRegistry(registry)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
