@@ -39,6 +39,7 @@ public final class NodeContext {
   private final CoordinatorLoop groups;
   private final CoordinatorTenure tenure = new CoordinatorTenure();
   private final PreferredLeaders preferredLeaders;
+  private final NodeLiveness liveness;
   private volatile int grpcPort;
 
   NodeContext(
@@ -54,6 +55,7 @@ public final class NodeContext {
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.readExecutor = readExecutor;
+    this.liveness = new NodeLiveness(config.intValue("node.session.timeout.ms"));
     this.topicRules =
         new TopicRules(
             config.intValue("message.max.bytes"),
@@ -86,6 +88,19 @@ public final class NodeContext {
             this::notCoordinator,
             () -> directory.metadata().topics(),
             metrics.groupRebalances::inc);
+  }
+
+  /** True when the node heartbeated the controller within node.session.timeout.ms. */
+  public boolean isLive(int nodeId) {
+    return liveness.isLive(nodeId, directory.metadata().lastHeartbeatsMs(), System.currentTimeMillis());
+  }
+
+  /** The registered nodes that are alive (see {@link #isLive}), in id order. */
+  public java.util.SortedSet<Integer> liveNodeIds() {
+    return liveness.live(
+        directory.metadata().nodes().keySet(),
+        directory.metadata().lastHeartbeatsMs(),
+        System.currentTimeMillis());
   }
 
   /** The consumer group coordinator (it only has groups while this node coordinates them). */

@@ -58,6 +58,7 @@ public final class RunnelNode implements AutoCloseable {
   private final JmxReporter jmx;
   private final ExecutorService grpcExecutor;
   private final ExecutorService readExecutor;
+  private final Heartbeater heartbeater;
   private volatile boolean closed;
 
   private RunnelNode(
@@ -72,7 +73,8 @@ public final class RunnelNode implements AutoCloseable {
       AdminHttpServer http,
       JmxReporter jmx,
       ExecutorService grpcExecutor,
-      ExecutorService readExecutor) {
+      ExecutorService readExecutor,
+      Heartbeater heartbeater) {
     this.config = config;
     this.raft = raft;
     this.context = context;
@@ -85,6 +87,7 @@ public final class RunnelNode implements AutoCloseable {
     this.jmx = jmx;
     this.grpcExecutor = grpcExecutor;
     this.readExecutor = readExecutor;
+    this.heartbeater = heartbeater;
   }
 
   public static RunnelNode start(NodeConfig config) throws IOException {
@@ -117,6 +120,7 @@ public final class RunnelNode implements AutoCloseable {
             config.longValue("log.map.size.max.bytes"),
             config.longValue("log.disk.free.min.bytes"));
     RaftHost raft = RaftHost.start(raftSettings, logConfig, raftParameters);
+    Heartbeater heartbeater = null;
     try {
       raft.startController(
           QuorumVoters.parse(
@@ -157,6 +161,8 @@ public final class RunnelNode implements AutoCloseable {
       context.grpcPort(grpc.getPort());
       register(context, config, raftSettings.raftPort(), identity.clusterId());
       ClusterIdentity.agree(config.dataDir(), nodeId, identity, context.clusterId());
+      heartbeater = new Heartbeater(context, System::currentTimeMillis);
+      heartbeater.start(config.intValue("node.heartbeat.interval.ms"));
       reconciler.reconcileSoon().join();
       // Serve once the recovered partitions have leaders, so the first requests after a restart
       // do not all bounce with NOT_LEADER.
@@ -189,7 +195,8 @@ public final class RunnelNode implements AutoCloseable {
               http,
               jmx,
               grpcExecutor,
-              readExecutor);
+              readExecutor,
+              heartbeater);
       LOG.info(
           "Runnel node {} of cluster {} is up: gRPC {}:{}  raft {}:{}  http http://{}:{}/  data {}",
           nodeId,
@@ -203,6 +210,9 @@ public final class RunnelNode implements AutoCloseable {
           config.dataDir().toAbsolutePath().normalize());
       return node;
     } catch (RuntimeException | IOException e) {
+      if (heartbeater != null) {
+        heartbeater.close();
+      }
       raft.close();
       throw e;
     }
@@ -219,12 +229,16 @@ public final class RunnelNode implements AutoCloseable {
             .setRaftPort(raftPort)
             .setRack(config.string("rack"))
             .build();
+    // Registering counts as the first heartbeat: a node is placeable the moment it registered.
     try {
       context
           .submitController(
               ControllerCommand.newBuilder()
                   .setRegisterNode(
-                      RegisterNodeCommand.newBuilder().setNode(self).setClusterId(clusterId))
+                      RegisterNodeCommand.newBuilder()
+                          .setNode(self)
+                          .setClusterId(clusterId)
+                          .setHeartbeatMs(System.currentTimeMillis()))
                   .build())
           .get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -354,6 +368,8 @@ public final class RunnelNode implements AutoCloseable {
     }
     closed = true;
     LOG.info("shutting down node {}", config.intValue("node.id"));
+    // First stop heartbeating: from here on the controller should be able to see this node go.
+    heartbeater.close();
     health.enterTerminalState();
     context.subscriptions().closeAll();
     context.groups().close();
