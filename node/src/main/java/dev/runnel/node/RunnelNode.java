@@ -122,9 +122,13 @@ public final class RunnelNode implements AutoCloseable {
     RaftHost raft = RaftHost.start(raftSettings, logConfig, raftParameters);
     Heartbeater heartbeater = null;
     try {
-      raft.startController(
+      List<org.apache.ratis.protocol.RaftPeer> voters =
           QuorumVoters.parse(
-              config.string("controller.quorum.voters"), nodeId, host, raftSettings.raftPort()));
+              config.string("controller.quorum.voters"), nodeId, host, raftSettings.raftPort());
+      raft.startController(voters);
+      if (voters.stream().noneMatch(v -> v.getId().equals(raft.self().getId()))) {
+        raft.joinControllerAsListener(voters, READY_TIMEOUT_MS);
+      }
       awaitReady(
           () -> raft.hasLeaderAndCaughtUp(RaftIds.CONTROLLER_GROUP),
           "the controller quorum (" + config.string("controller.quorum.voters") + ")");
@@ -337,6 +341,16 @@ public final class RunnelNode implements AutoCloseable {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /** This node's role in the controller group: LEADER, FOLLOWER or (a non-voter) LISTENER. */
+  String controllerRole() {
+    return String.valueOf(raft.controllerRole());
+  }
+
+  /** Whether this node's own copy of the cluster metadata has the topic. */
+  boolean localMetadataHasTopic(String topic) {
+    return context.directory().metadata().topics().containsKey(topic);
   }
 
   /** Nodes registered in this node's copy of the cluster metadata. */

@@ -40,6 +40,14 @@ final class LocalCluster implements AutoCloseable {
   }
 
   LocalCluster(Path root, int size) throws Exception {
+    this(root, size, size);
+  }
+
+  /**
+   * {@code size} nodes of which the first {@code voterCount} form the controller quorum; the
+   * others are non-voters that follow the controller group as listeners.
+   */
+  LocalCluster(Path root, int size, int voterCount) throws Exception {
     this.root = root;
     this.size = size;
     this.grpcPorts = new int[size + 1];
@@ -49,15 +57,22 @@ final class LocalCluster implements AutoCloseable {
     for (int id = 1; id <= size; id++) {
       grpcPorts[id] = freePort();
       raftPorts[id] = freePort();
-      voterList.add(id + "@127.0.0.1:" + raftPorts[id]);
+      if (id <= voterCount) {
+        voterList.add(id + "@127.0.0.1:" + raftPorts[id]);
+      }
     }
     this.voters = String.join(",", voterList);
   }
 
   /** Starts every node; they wait for each other to form the controller quorum. */
   LocalCluster startAll() throws Exception {
+    return startFirst(size);
+  }
+
+  /** Starts nodes 1..count (at least the voters) and waits until each knows all of them. */
+  LocalCluster startFirst(int count) throws Exception {
     List<CompletableFuture<Void>> starts = new ArrayList<>();
-    for (int id = 1; id <= size; id++) {
+    for (int id = 1; id <= count; id++) {
       int nodeId = id;
       starts.add(
           CompletableFuture.runAsync(
@@ -74,7 +89,7 @@ final class LocalCluster implements AutoCloseable {
     // until then it counts fewer live nodes (and refuses a topic with RF = size).
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> Arrays.stream(nodes, 1, size + 1).allMatch(n -> n.registeredNodes() == size));
+        .until(() -> Arrays.stream(nodes, 1, count + 1).allMatch(n -> n.registeredNodes() == count));
     return this;
   }
 

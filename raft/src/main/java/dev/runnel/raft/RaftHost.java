@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -28,6 +29,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -110,7 +112,18 @@ public final class RaftHost implements AutoCloseable {
    * that submits controller commands to whichever voter leads.
    */
   public void startController(List<RaftPeer> voters) throws IOException {
-    ensureGroup(RaftIds.CONTROLLER_GROUP, voters);
+    boolean voter = voters.stream().anyMatch(p -> p.getId().equals(self.getId()));
+    if (voter) {
+      ensureGroup(RaftIds.CONTROLLER_GROUP, voters);
+    } else {
+      // Not a voter: this node follows the controller group as a Ratis listener (it receives
+      // and applies every entry, so it has a local copy of the metadata, but never votes and
+      // never counts toward a commit). It opens its replica first, so the leader finds it ready
+      // once the configuration names it.
+      List<RaftPeer> withSelf = new ArrayList<>(voters);
+      withSelf.add(listenerSelf());
+      ensureGroup(RaftIds.CONTROLLER_GROUP, withSelf);
+    }
     controllerClient =
         RaftClient.newBuilder()
             .setProperties(server.getProperties())
@@ -121,6 +134,55 @@ public final class RaftHost implements AutoCloseable {
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                     CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
             .build();
+  }
+
+  private RaftPeer listenerSelf() {
+    return RaftPeer.newBuilder(self).setStartupRole(RaftPeerRole.LISTENER).build();
+  }
+
+  /**
+   * Asks the controller group (through its leader) to add this node as a listener, unless the
+   * leader's configuration has it already. Ratis' ADD mode keeps the current voters and
+   * listeners, so nodes joining at the same time do not undo each other. Retried until {@code
+   * timeoutMs} passes: the voters may still be electing a leader.
+   */
+  public void joinControllerAsListener(List<RaftPeer> voters, long timeoutMs) throws IOException {
+    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    IOException last = null;
+    while (System.nanoTime() < deadlineNs) {
+      try (RaftClient client = adminClient(RaftGroup.valueOf(RaftIds.CONTROLLER_GROUP, voters))) {
+        RaftClientReply reply =
+            client
+                .admin()
+                .setConfiguration(
+                    SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInNewConf(List.of())
+                        .setListenersInNewConf(List.of(listenerSelf()))
+                        .setMode(SetConfigurationRequest.Mode.ADD)
+                        .build());
+        if (reply.isSuccess()) {
+          LOG.info("follows the controller group as a listener");
+          return;
+        }
+        last = new IOException("the controller did not add this node as a listener", reply.getException());
+      } catch (IOException e) {
+        last = e;
+      }
+      LOG.info("joining the controller group as a listener failed, retrying: {}", last.toString());
+      try {
+        Thread.sleep(CONTROLLER_RETRY_SLEEP_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while joining the controller group", e);
+      }
+    }
+    throw new IOException("could not join the controller group as a listener in " + timeoutMs + " ms", last);
+  }
+
+  /** This node's role in the controller group (LEADER, FOLLOWER, LISTENER, ...), or null. */
+  public RaftPeerRole controllerRole() {
+    DivisionInfo info = info(RaftIds.CONTROLLER_GROUP);
+    return info == null ? null : info.getCurrentRole();
   }
 
   /**
