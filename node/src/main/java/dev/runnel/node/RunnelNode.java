@@ -249,7 +249,14 @@ public final class RunnelNode implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while registering with the controller", e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("cannot register with the controller: " + e.getMessage(), e);
+      // Say where this node's controller replica stands: registering waits until the local copy
+      // has applied the registration, so a replica that does not catch up shows here.
+      throw new IOException(
+          "cannot register with the controller ("
+              + context.raft().progress(RaftIds.CONTROLLER_GROUP)
+              + "): "
+              + e,
+          e);
     }
   }
 

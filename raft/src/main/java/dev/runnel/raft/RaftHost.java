@@ -179,6 +179,32 @@ public final class RaftHost implements AutoCloseable {
     throw new IOException("could not join the controller group as a listener in " + timeoutMs + " ms", last);
   }
 
+  /**
+   * Where this replica of the group stands, for error messages: role, known leader, and the last
+   * applied, committed and snapshot indexes (a replica stuck behind shows applied < committed, or
+   * both far behind the leader's).
+   */
+  public String progress(RaftGroupId groupId) {
+    try {
+      RaftServer.Division division = server.getDivision(groupId);
+      DivisionInfo info = division.getInfo();
+      return "role "
+          + info.getCurrentRole()
+          + ", leader "
+          + info.getLeaderId()
+          + ", applied "
+          + info.getLastAppliedIndex()
+          + ", committed "
+          + division.getRaftLog().getLastCommittedIndex()
+          + ", snapshot "
+          + division.getRaftLog().getSnapshotIndex()
+          + ", next "
+          + division.getRaftLog().getNextIndex();
+    } catch (IOException e) {
+      return "not hosted";
+    }
+  }
+
   /** This node's role in the controller group (LEADER, FOLLOWER, LISTENER, ...), or null. */
   public RaftPeerRole controllerRole() {
     DivisionInfo info = info(RaftIds.CONTROLLER_GROUP);
