@@ -68,6 +68,7 @@ class ClusterFaultTest {
     // restarted replica catches up from the Raft log or, past a purge, by copying from the leader.
     try (LocalCluster cluster =
         new LocalCluster(root, 3)
+            .cuttable()
             .with("raft.snapshot.every.entries", "32")
             .with("message.max.bytes", Integer.toString(16 << 10))
             .with("raft.log.segment.bytes", Integer.toString(64 << 10))

@@ -32,6 +32,14 @@ final class LocalCluster implements AutoCloseable {
   private final String voters;
   private final Map<String, String> overrides = new HashMap<>();
   private final RaftLinkCuts cuts = new RaftLinkCuts();
+  /** Whether nodes get the Raft traffic filter that {@link #cut} needs (off: Ratis untouched). */
+  private boolean cuttable;
+
+  /** Puts the filter {@link #cut} needs on the Raft servers of nodes started after this call. */
+  LocalCluster cuttable() {
+    cuttable = true;
+    return this;
+  }
 
   /** Node settings on top of the test defaults, for every node started after this call. */
   LocalCluster with(String key, String value) {
@@ -102,7 +110,10 @@ final class LocalCluster implements AutoCloseable {
       config.put("controller.quorum.voters", voters);
       config.putAll(overrides);
       try {
-        nodes[id] = RunnelNode.start(NodeConfig.of(config), cuts.parametersFor(id));
+        nodes[id] =
+            RunnelNode.start(
+                NodeConfig.of(config),
+                cuttable ? cuts.parametersFor(id) : new org.apache.ratis.conf.Parameters());
         return;
       } catch (Exception e) {
         // A port found free can be taken by another process before the node binds it. The
@@ -134,6 +145,9 @@ final class LocalCluster implements AutoCloseable {
    * keeps running and clients can still reach it.
    */
   void cut(int id) {
+    if (!cuttable) {
+      throw new IllegalStateException("build the LocalCluster with cuttable() to cut nodes apart");
+    }
     cuts.cut(id);
   }
 

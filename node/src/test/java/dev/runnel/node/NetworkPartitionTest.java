@@ -38,7 +38,7 @@ class NetworkPartitionTest {
 
   @Test
   void minorityCannotAcknowledgeMajorityGoesOnHealedNodeCatchesUp() throws Exception {
-    try (LocalCluster cluster = new LocalCluster(root, 3).with("produce.timeout.ms", "3000").startAll()) {
+    try (LocalCluster cluster = new LocalCluster(root, 3).cuttable().with("produce.timeout.ms", "3000").startAll()) {
       try (Admin admin = Admin.create(cluster.bootstrap(1))) {
         admin.createTopic("cut", 1, 3, Map.of());
       }
