@@ -109,6 +109,8 @@ public record RaftSettings(
     // tiny, that can take minutes). Seen in ClusterFaultTest as "cannot register with the
     // controller" after a restart. Without the stop snapshot, a restarted replica's snapshot lies
     // before its last entry, so a notice reaches its state machine, which copies from the leader.
+    // This makes the livelock rare, not impossible: an automatic snapshot can still land on the
+    // last entry just before a stop (see docs/operations.md, "Fault testing").
     // The price: a stopped node replays its log since the last snapshot on start, as after a crash
     // (replayed entries LMDB already holds are skipped).
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
