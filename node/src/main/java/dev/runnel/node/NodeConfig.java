@@ -38,6 +38,15 @@ public final class NodeConfig {
         new String[] {
           "", "the controller quorum as id@host:raftPort,...; empty = this node alone (1, 3 or 5)"
         });
+    k.put(
+        "node.heartbeat.interval.ms",
+        new String[] {"2000", "how often the node tells the controller it is alive"});
+    k.put(
+        "node.session.timeout.ms",
+        new String[] {
+          "9000",
+          "a node whose last heartbeat is older counts as dead: shown dead, no new replicas placed on it"
+        });
     k.put("rack", new String[] {"", "rack (or zone) of this node; replicas of a partition go to different racks when there are enough"});
     k.put(
         "default.replication.factor",
@@ -187,6 +196,9 @@ public final class NodeConfig {
     if (string("host").isEmpty()) {
       throw new IllegalArgumentException("host must not be empty");
     }
+    intIn("node.heartbeat.interval.ms", 10, 600_000);
+    // Two heartbeats per session at least, so one lost or late heartbeat does not kill a node.
+    intIn("node.session.timeout.ms", 2L * intValue("node.heartbeat.interval.ms"), 3_600_000);
     intIn("default.replication.factor", 1, 5);
     intIn("message.max.bytes", 1024, 64 << 20);
     // 256 MiB: what the Java SDK is willing to decompress, so any batch a node accepts is readable.

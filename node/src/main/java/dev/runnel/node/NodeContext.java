@@ -36,6 +36,7 @@ public final class NodeContext {
   private final CoordinatorLoop groups;
   private final OffsetsStore offsets;
   private final PreferredLeaders preferredLeaders;
+  private final NodeLiveness liveness;
   private volatile int grpcPort;
 
   NodeContext(
@@ -51,6 +52,7 @@ public final class NodeContext {
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.readExecutor = readExecutor;
+    this.liveness = new NodeLiveness(config.intValue("node.session.timeout.ms"));
     this.topicRules =
         new TopicRules(
             config.intValue("message.max.bytes"),
@@ -84,6 +86,19 @@ public final class NodeContext {
             this::notCoordinator,
             () -> directory.metadata().topics(),
             metrics.groupRebalances::inc);
+  }
+
+  /** True when the node heartbeated the controller within node.session.timeout.ms. */
+  public boolean isLive(int nodeId) {
+    return liveness.isLive(nodeId, directory.metadata().lastHeartbeatsMs(), System.currentTimeMillis());
+  }
+
+  /** The registered nodes that are alive (see {@link #isLive}), in id order. */
+  public java.util.SortedSet<Integer> liveNodeIds() {
+    return liveness.live(
+        directory.metadata().nodes().keySet(),
+        directory.metadata().lastHeartbeatsMs(),
+        System.currentTimeMillis());
   }
 
   /** The consumer group coordinator (it only has groups while this node coordinates them). */

@@ -9,7 +9,8 @@ import org.apache.ratis.protocol.RaftPeer;
 
 /**
  * The controller quorum, as {@code controller.quorum.voters} names it (Kafka's format): a comma
- * separated list of {@code id@host:raftPort}. Empty means a quorum of this node alone.
+ * separated list of {@code id@host:raftPort}. Empty means a quorum of this node alone. A node not in
+ * the list is a non-voter: it keeps a local copy of the metadata as a listener of the group.
  */
 final class QuorumVoters {
   private QuorumVoters() {}
@@ -48,14 +49,7 @@ final class QuorumVoters {
               + voters.size()
               + " voters; use an odd number (1, 3 or 5) so a majority survives a failure");
     }
-    if (!ids.contains(selfId)) {
-      throw new IllegalArgumentException(
-          "node "
-              + selfId
-              + " is not in controller.quorum.voters ("
-              + spec
-              + "); nodes outside the controller quorum are not supported yet");
-    }
+    // A node not named here follows the controller group as a Ratis listener (RaftHost).
     return List.copyOf(voters);
   }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.ratis.conf.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ public final class RunnelNode implements AutoCloseable {
   private final JmxReporter jmx;
   private final ExecutorService grpcExecutor;
   private final ExecutorService readExecutor;
+  private final Heartbeater heartbeater;
   private volatile boolean closed;
 
   private RunnelNode(
@@ -71,7 +73,8 @@ public final class RunnelNode implements AutoCloseable {
       AdminHttpServer http,
       JmxReporter jmx,
       ExecutorService grpcExecutor,
-      ExecutorService readExecutor) {
+      ExecutorService readExecutor,
+      Heartbeater heartbeater) {
     this.config = config;
     this.raft = raft;
     this.context = context;
@@ -84,9 +87,18 @@ public final class RunnelNode implements AutoCloseable {
     this.jmx = jmx;
     this.grpcExecutor = grpcExecutor;
     this.readExecutor = readExecutor;
+    this.heartbeater = heartbeater;
   }
 
   public static RunnelNode start(NodeConfig config) throws IOException {
+    return start(config, new Parameters());
+  }
+
+  /**
+   * Starts a node whose Raft server gets these Ratis parameters: the seam tests use to put a
+   * fault filter on the Raft transport (package-private: no config can reach it).
+   */
+  static RunnelNode start(NodeConfig config, Parameters raftParameters) throws IOException {
     int nodeId = config.intValue("node.id");
     String host = config.string("host");
     ClusterIdentity.Identity identity = ClusterIdentity.loadOrCreate(config.dataDir(), nodeId);
@@ -108,11 +120,16 @@ public final class RunnelNode implements AutoCloseable {
             config.longValue("log.map.size.initial.bytes"),
             config.longValue("log.map.size.max.bytes"),
             config.longValue("log.disk.free.min.bytes"));
-    RaftHost raft = RaftHost.start(raftSettings, logConfig);
+    RaftHost raft = RaftHost.start(raftSettings, logConfig, raftParameters);
+    Heartbeater heartbeater = null;
     try {
-      raft.startController(
+      List<org.apache.ratis.protocol.RaftPeer> voters =
           QuorumVoters.parse(
-              config.string("controller.quorum.voters"), nodeId, host, raftSettings.raftPort()));
+              config.string("controller.quorum.voters"), nodeId, host, raftSettings.raftPort());
+      raft.startController(voters);
+      if (voters.stream().noneMatch(v -> v.getId().equals(raft.self().getId()))) {
+        raft.joinControllerAsListener(voters, READY_TIMEOUT_MS);
+      }
       awaitReady(
           () -> raft.hasLeaderAndCaughtUp(RaftIds.CONTROLLER_GROUP),
           "the controller quorum (" + config.string("controller.quorum.voters") + ")");
@@ -149,6 +166,8 @@ public final class RunnelNode implements AutoCloseable {
       context.grpcPort(grpc.getPort());
       register(context, config, raftSettings.raftPort(), identity.clusterId());
       ClusterIdentity.agree(config.dataDir(), nodeId, identity, context.clusterId());
+      heartbeater = new Heartbeater(context, System::currentTimeMillis);
+      heartbeater.start(config.intValue("node.heartbeat.interval.ms"));
       reconciler.reconcileSoon().join();
       // Serve once the recovered partitions have leaders, so the first requests after a restart
       // do not all bounce with NOT_LEADER.
@@ -181,7 +200,8 @@ public final class RunnelNode implements AutoCloseable {
               http,
               jmx,
               grpcExecutor,
-              readExecutor);
+              readExecutor,
+              heartbeater);
       LOG.info(
           "Runnel node {} of cluster {} is up: gRPC {}:{}  raft {}:{}  http http://{}:{}/  data {}",
           nodeId,
@@ -195,6 +215,9 @@ public final class RunnelNode implements AutoCloseable {
           config.dataDir().toAbsolutePath().normalize());
       return node;
     } catch (RuntimeException | IOException e) {
+      if (heartbeater != null) {
+        heartbeater.close();
+      }
       raft.close();
       throw e;
     }
@@ -211,19 +234,30 @@ public final class RunnelNode implements AutoCloseable {
             .setRaftPort(raftPort)
             .setRack(config.string("rack"))
             .build();
+    // Registering counts as the first heartbeat: a node is placeable the moment it registered.
     try {
       context
           .submitController(
               ControllerCommand.newBuilder()
                   .setRegisterNode(
-                      RegisterNodeCommand.newBuilder().setNode(self).setClusterId(clusterId))
+                      RegisterNodeCommand.newBuilder()
+                          .setNode(self)
+                          .setClusterId(clusterId)
+                          .setHeartbeatMs(System.currentTimeMillis()))
                   .build())
           .get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while registering with the controller", e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("cannot register with the controller: " + e.getMessage(), e);
+      // Say where this node's controller replica stands: registering waits until the local copy
+      // has applied the registration, so a replica that does not catch up shows here.
+      throw new IOException(
+          "cannot register with the controller ("
+              + context.raft().progress(RaftIds.CONTROLLER_GROUP)
+              + "): "
+              + e,
+          e);
     }
   }
 
@@ -317,6 +351,16 @@ public final class RunnelNode implements AutoCloseable {
     return config;
   }
 
+  /** This node's role in the controller group: LEADER, FOLLOWER or (a non-voter) LISTENER. */
+  String controllerRole() {
+    return String.valueOf(raft.controllerRole());
+  }
+
+  /** Whether this node's own copy of the cluster metadata has the topic. */
+  boolean localMetadataHasTopic(String topic) {
+    return context.directory().metadata().topics().containsKey(topic);
+  }
+
   /** Nodes registered in this node's copy of the cluster metadata. */
   int registeredNodes() {
     return context.directory().metadata().nodes().size();
@@ -346,6 +390,8 @@ public final class RunnelNode implements AutoCloseable {
     }
     closed = true;
     LOG.info("shutting down node {}", config.intValue("node.id"));
+    // First stop heartbeating: from here on the controller should be able to see this node go.
+    heartbeater.close();
     health.enterTerminalState();
     context.subscriptions().closeAll();
     context.groups().close();

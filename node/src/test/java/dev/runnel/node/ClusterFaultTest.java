@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A seeded fault schedule against a 3-node cluster: for 20 rounds a random node is stopped, or
- * the stopped ones are started again (and sometimes another stopped right after), while two
- * producers write continuously. With -Drunnel.fault.quorumLoss=true a second node is sometimes
+ * cut off from the others' Raft traffic for the round (a network partition: the minority side
+ * cannot acknowledge, the majority goes on, the healed node catches up), or the stopped ones are
+ * started again (and sometimes another stopped right after), while two producers write
+ * continuously. With -Drunnel.fault.quorumLoss=true a second node is sometimes
  * stopped while one is down, so the controller and the partitions lose their majority for a
  * round. Raft logs are snapshotted and
  * purged all along, so returning replicas also catch up by copying from leaders. At the end: no
@@ -45,6 +47,12 @@ class ClusterFaultTest {
    * budget (an open bug, see the issue note); run with -Drunnel.fault.quorumLoss=true.
    */
   private static final boolean QUORUM_LOSS = Boolean.getBoolean("runnel.fault.quorumLoss");
+  /**
+   * Also cut a running node off from the others' Raft traffic for a round (a network partition,
+   * see {@link RaftLinkCuts}); on unless -Drunnel.fault.partitions=false.
+   */
+  private static final boolean PARTITIONS_CUT =
+      Boolean.parseBoolean(System.getProperty("runnel.fault.partitions", "true"));
   private static final int PARTITIONS = 4;
   /** Records per producer at most; also how values tell producers apart. */
   private static final int PER_PRODUCER = 1_000_000;
@@ -60,6 +68,7 @@ class ClusterFaultTest {
     // restarted replica catches up from the Raft log or, past a purge, by copying from the leader.
     try (LocalCluster cluster =
         new LocalCluster(root, 3)
+            .cuttable()
             .with("raft.snapshot.every.entries", "32")
             .with("message.max.bytes", Integer.toString(16 << 10))
             .with("raft.log.segment.bytes", Integer.toString(64 << 10))
@@ -79,9 +88,26 @@ class ClusterFaultTest {
       }
       Set<Integer> down = new HashSet<>();
       int quorumLosses = 0;
+      int cutsMade = 0;
+      // Cuts are drawn from their own generator, so with -Drunnel.fault.partitions=false a seed
+      // replays the kill/restart schedule it had before partitions were added.
+      Random cutRandom = new Random(seed * 31 + 7);
+      int cutNode = 0;
       for (int round = 0; round < ROUNDS; round++) {
+        if (cutNode != 0) {
+          cluster.healAll();
+          cutNode = 0;
+        }
         int node = 1 + random.nextInt(3);
-        if (down.isEmpty()) {
+        if (PARTITIONS_CUT && down.isEmpty() && cutRandom.nextInt(3) == 0) {
+          // Instead of a stop: the node keeps running, cut off from the others' Raft traffic for
+          // this round. If it led a partition, that leader cannot commit (no majority) and the
+          // other two elect a new one; clients still reach the cut node and are forwarded or
+          // retried. At the next round it is healed and catches up.
+          cluster.cut(node);
+          cutNode = node;
+          cutsMade++;
+        } else if (down.isEmpty()) {
           cluster.stop(node);
           down.add(node);
         } else if (QUORUM_LOSS && down.size() == 1 && !down.contains(node) && random.nextInt(4) == 0) {
@@ -101,7 +127,13 @@ class ClusterFaultTest {
           }
         }
         Thread.sleep(200 + random.nextInt(600));
+        if (cutNode != 0) {
+          // Long enough (several election timeouts) for the majority side to elect new leaders
+          // and go on writing while the cut node lags behind.
+          Thread.sleep(1_500 + cutRandom.nextInt(1_000));
+        }
       }
+      cluster.healAll();
       for (int node : down) {
         cluster.start(node);
       }
@@ -144,8 +176,8 @@ class ClusterFaultTest {
       }
       System.out.printf(
           "ClusterFaultTest seed %d: %d acknowledged, all present once on 3 identical replicas, %d catch-ups"
-              + " by copying, %d quorum losses%n",
-          seed, ackedTotal, catchUps, quorumLosses);
+              + " by copying, %d quorum losses, %d network partitions%n",
+          seed, ackedTotal, catchUps, quorumLosses, cutsMade);
     }
   }
 

@@ -31,6 +31,15 @@ final class LocalCluster implements AutoCloseable {
   private final RunnelNode[] nodes;
   private final String voters;
   private final Map<String, String> overrides = new HashMap<>();
+  private final RaftLinkCuts cuts = new RaftLinkCuts();
+  /** Whether nodes get the Raft traffic filter that {@link #cut} needs (off: Ratis untouched). */
+  private boolean cuttable;
+
+  /** Puts the filter {@link #cut} needs on the Raft servers of nodes started after this call. */
+  LocalCluster cuttable() {
+    cuttable = true;
+    return this;
+  }
 
   /** Node settings on top of the test defaults, for every node started after this call. */
   LocalCluster with(String key, String value) {
@@ -39,6 +48,14 @@ final class LocalCluster implements AutoCloseable {
   }
 
   LocalCluster(Path root, int size) throws Exception {
+    this(root, size, size);
+  }
+
+  /**
+   * {@code size} nodes of which the first {@code voterCount} form the controller quorum; the
+   * others are non-voters that follow the controller group as listeners.
+   */
+  LocalCluster(Path root, int size, int voterCount) throws Exception {
     this.root = root;
     this.size = size;
     this.grpcPorts = new int[size + 1];
@@ -48,15 +65,22 @@ final class LocalCluster implements AutoCloseable {
     for (int id = 1; id <= size; id++) {
       grpcPorts[id] = freePort();
       raftPorts[id] = freePort();
-      voterList.add(id + "@127.0.0.1:" + raftPorts[id]);
+      if (id <= voterCount) {
+        voterList.add(id + "@127.0.0.1:" + raftPorts[id]);
+      }
     }
     this.voters = String.join(",", voterList);
   }
 
   /** Starts every node; they wait for each other to form the controller quorum. */
   LocalCluster startAll() throws Exception {
+    return startFirst(size);
+  }
+
+  /** Starts nodes 1..count (at least the voters) and waits until each knows all of them. */
+  LocalCluster startFirst(int count) throws Exception {
     List<CompletableFuture<Void>> starts = new ArrayList<>();
-    for (int id = 1; id <= size; id++) {
+    for (int id = 1; id <= count; id++) {
       int nodeId = id;
       starts.add(
           CompletableFuture.runAsync(
@@ -73,7 +97,7 @@ final class LocalCluster implements AutoCloseable {
     // until then it counts fewer live nodes (and refuses a topic with RF = size).
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> Arrays.stream(nodes, 1, size + 1).allMatch(n -> n.registeredNodes() == size));
+        .until(() -> Arrays.stream(nodes, 1, count + 1).allMatch(n -> n.registeredNodes() == count));
     return this;
   }
 
@@ -86,7 +110,10 @@ final class LocalCluster implements AutoCloseable {
       config.put("controller.quorum.voters", voters);
       config.putAll(overrides);
       try {
-        nodes[id] = TestNodes.start(config);
+        nodes[id] =
+            RunnelNode.start(
+                NodeConfig.of(config),
+                cuttable ? cuts.parametersFor(id) : new org.apache.ratis.conf.Parameters());
         return;
       } catch (Exception e) {
         // A port found free can be taken by another process before the node binds it. The
@@ -111,6 +138,22 @@ final class LocalCluster implements AutoCloseable {
   void stop(int id) {
     nodes[id].close();
     nodes[id] = null;
+  }
+
+  /**
+   * Cuts the node off from the other nodes' Raft traffic (both ways) until {@link #healAll}; it
+   * keeps running and clients can still reach it.
+   */
+  void cut(int id) {
+    if (!cuttable) {
+      throw new IllegalStateException("build the LocalCluster with cuttable() to cut nodes apart");
+    }
+    cuts.cut(id);
+  }
+
+  /** Ends every cut: the nodes' Raft traffic flows again. */
+  void healAll() {
+    cuts.healAll();
   }
 
   RunnelNode node(int id) {

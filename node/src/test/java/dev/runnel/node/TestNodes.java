@@ -29,6 +29,11 @@ final class TestNodes {
     config.put("raft.election.timeout.max.ms", "600");
     config.put("log.disk.free.min.bytes", "1048576");
     config.put("shutdown.grace.ms", "2000");
+    // Heartbeats at the production rate (each is a controller commit, and the machine is
+    // shared), and a session long enough that a loaded machine never makes a running node look
+    // dead.
+    config.put("node.heartbeat.interval.ms", "2000");
+    config.put("node.session.timeout.ms", "10000");
     return config;
   }
 

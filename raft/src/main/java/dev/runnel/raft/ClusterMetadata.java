@@ -7,6 +7,7 @@ import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.ControllerSnapshot;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.GroupOffsets;
+import dev.runnel.proto.internal.HeartbeatCommand;
 import dev.runnel.proto.internal.NamedProducer;
 import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.PartitionAssignment;
@@ -42,6 +43,8 @@ public final class ClusterMetadata {
   private volatile SortedMap<Integer, NodeRecord> nodes = Collections.emptySortedMap();
   private volatile String clusterId = "";
   private final Map<String, Map<OffsetKey, GroupOffset>> offsetsByGroup = new ConcurrentHashMap<>();
+  /** Each registered node's last heartbeat, on the sender's clock. */
+  private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
   /** Apply thread only, and snapshots (taken on it, or under the state machine's lock on this object). */
   private long lastProducerId;
   private final Map<String, NamedProducer> namedProducers = new TreeMap<>();
@@ -58,6 +61,11 @@ public final class ClusterMetadata {
   /** Registered nodes by id. */
   public SortedMap<Integer, NodeRecord> nodes() {
     return nodes;
+  }
+
+  /** The last heartbeat (sender's clock, ms) of each node that sent one; nodes register with one. */
+  public Map<Integer, Long> lastHeartbeatsMs() {
+    return Collections.unmodifiableMap(lastHeartbeatMs);
   }
 
   public Optional<TopicRecord> topic(String name) {
@@ -91,6 +99,8 @@ public final class ClusterMetadata {
         return initProducer(command.getInitProducer().getProducerName());
       case REASSIGN_PARTITION:
         return reassignPartition(command.getReassignPartition());
+      case HEARTBEAT:
+        return heartbeat(command.getHeartbeat());
       case DELETE_GROUP_OFFSETS:
         offsetsByGroup.remove(command.getDeleteGroupOffsets().getGroup());
         return ControllerResult.getDefaultInstance();
@@ -157,6 +167,15 @@ public final class ClusterMetadata {
     return ControllerResult.newBuilder().setTopic(altered).build();
   }
 
+  private ControllerResult heartbeat(HeartbeatCommand heartbeat) {
+    if (!nodes.containsKey(heartbeat.getNodeId())) {
+      return error(ErrorReason.INVALID_REQUEST, "node " + heartbeat.getNodeId() + " is not registered");
+    }
+    // Heartbeats of one node may commit out of order (a retried one after a newer one).
+    lastHeartbeatMs.merge(heartbeat.getNodeId(), heartbeat.getSentMs(), Math::max);
+    return ControllerResult.getDefaultInstance();
+  }
+
   private ControllerResult registerNode(RegisterNodeCommand register) {
     if (clusterId.isEmpty()) {
       clusterId = register.getClusterId();
@@ -165,6 +184,9 @@ public final class ClusterMetadata {
     TreeMap<Integer, NodeRecord> next = new TreeMap<>(nodes);
     next.put(node.getId(), node);
     nodes = Collections.unmodifiableSortedMap(next);
+    if (register.getHeartbeatMs() > 0) {
+      lastHeartbeatMs.merge(node.getId(), register.getHeartbeatMs(), Math::max);
+    }
     return ControllerResult.getDefaultInstance();
   }
 
@@ -249,6 +271,9 @@ public final class ClusterMetadata {
             .addAllNodes(nodes.values())
             .setLastProducerId(lastProducerId)
             .addAllNamedProducers(namedProducers.values());
+    new TreeMap<>(lastHeartbeatMs)
+        .forEach(
+            (id, ms) -> snapshot.addHeartbeats(HeartbeatCommand.newBuilder().setNodeId(id).setSentMs(ms)));
     new TreeMap<>(offsetsByGroup)
         .forEach(
             (group, offsets) -> {
@@ -275,6 +300,8 @@ public final class ClusterMetadata {
     lastProducerId = snapshot.getLastProducerId();
     namedProducers.clear();
     snapshot.getNamedProducersList().forEach(p -> namedProducers.put(p.getName(), p));
+    lastHeartbeatMs.clear();
+    snapshot.getHeartbeatsList().forEach(h -> lastHeartbeatMs.put(h.getNodeId(), h.getSentMs()));
     offsetsByGroup.clear();
     for (GroupOffsets group : snapshot.getGroupOffsetsList()) {
       Map<OffsetKey, GroupOffset> offsets = new ConcurrentHashMap<>();

@@ -147,8 +147,10 @@ public final class ControllerStateMachine extends BaseStateMachine {
       result = metadata.apply(command);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
+    // Offsets and heartbeats change no topic or placement: no reconcile pass for them.
     if (result.getErrorReason().isEmpty()
-        && command.getCommandCase() != ControllerCommand.CommandCase.COMMIT_OFFSETS) {
+        && command.getCommandCase() != ControllerCommand.CommandCase.COMMIT_OFFSETS
+        && command.getCommandCase() != ControllerCommand.CommandCase.HEARTBEAT) {
       topicListeners.forEach(Runnable::run);
     }
     releaseWaiters(entry.getIndex());

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -27,6 +29,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -61,6 +64,16 @@ public final class RaftHost implements AutoCloseable {
 
   /** Starts the server; groups found under the storage directory are recovered. */
   public static RaftHost start(RaftSettings settings, LogConfig logConfig) throws IOException {
+    return start(settings, logConfig, new Parameters());
+  }
+
+  /**
+   * As {@link #start(RaftSettings, LogConfig)}, with Ratis parameters (objects, not settings) for
+   * the transport. Tests pass a gRPC services customizer here to cut nodes apart; nodes started
+   * from a config never get one, so no setting can make a production node drop Raft traffic.
+   */
+  public static RaftHost start(RaftSettings settings, LogConfig logConfig, Parameters parameters)
+      throws IOException {
     RaftPeerId peerId = settings.peerId();
     RaftPeer self = RaftIds.peer(settings.nodeId(), settings.host(), settings.raftPort(), 0);
     StateMachine.Registry registry =
@@ -72,6 +85,7 @@ public final class RaftHost implements AutoCloseable {
         RaftServer.newBuilder()
             .setServerId(peerId)
             .setProperties(settings.toProperties())
+            .setParameters(parameters)
             .setStateMachineRegistry(registry)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
@@ -98,7 +112,18 @@ public final class RaftHost implements AutoCloseable {
    * that submits controller commands to whichever voter leads.
    */
   public void startController(List<RaftPeer> voters) throws IOException {
-    ensureGroup(RaftIds.CONTROLLER_GROUP, voters);
+    boolean voter = voters.stream().anyMatch(p -> p.getId().equals(self.getId()));
+    if (voter) {
+      ensureGroup(RaftIds.CONTROLLER_GROUP, voters);
+    } else {
+      // Not a voter: this node follows the controller group as a Ratis listener (it receives
+      // and applies every entry, so it has a local copy of the metadata, but never votes and
+      // never counts toward a commit). It opens its replica first, so the leader finds it ready
+      // once the configuration names it.
+      List<RaftPeer> withSelf = new ArrayList<>(voters);
+      withSelf.add(listenerSelf());
+      ensureGroup(RaftIds.CONTROLLER_GROUP, withSelf);
+    }
     controllerClient =
         RaftClient.newBuilder()
             .setProperties(server.getProperties())
@@ -109,6 +134,81 @@ public final class RaftHost implements AutoCloseable {
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                     CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
             .build();
+  }
+
+  private RaftPeer listenerSelf() {
+    return RaftPeer.newBuilder(self).setStartupRole(RaftPeerRole.LISTENER).build();
+  }
+
+  /**
+   * Asks the controller group (through its leader) to add this node as a listener, unless the
+   * leader's configuration has it already. Ratis' ADD mode keeps the current voters and
+   * listeners, so nodes joining at the same time do not undo each other. Retried until {@code
+   * timeoutMs} passes: the voters may still be electing a leader.
+   */
+  public void joinControllerAsListener(List<RaftPeer> voters, long timeoutMs) throws IOException {
+    long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    IOException last = null;
+    while (System.nanoTime() < deadlineNs) {
+      try (RaftClient client = adminClient(RaftGroup.valueOf(RaftIds.CONTROLLER_GROUP, voters))) {
+        RaftClientReply reply =
+            client
+                .admin()
+                .setConfiguration(
+                    SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInNewConf(List.of())
+                        .setListenersInNewConf(List.of(listenerSelf()))
+                        .setMode(SetConfigurationRequest.Mode.ADD)
+                        .build());
+        if (reply.isSuccess()) {
+          LOG.info("follows the controller group as a listener");
+          return;
+        }
+        last = new IOException("the controller did not add this node as a listener", reply.getException());
+      } catch (IOException e) {
+        last = e;
+      }
+      LOG.info("joining the controller group as a listener failed, retrying: {}", last.toString());
+      try {
+        Thread.sleep(CONTROLLER_RETRY_SLEEP_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while joining the controller group", e);
+      }
+    }
+    throw new IOException("could not join the controller group as a listener in " + timeoutMs + " ms", last);
+  }
+
+  /**
+   * Where this replica of the group stands, for error messages: role, known leader, and the last
+   * applied, committed and snapshot indexes (a replica stuck behind shows applied < committed, or
+   * both far behind the leader's).
+   */
+  public String progress(RaftGroupId groupId) {
+    try {
+      RaftServer.Division division = server.getDivision(groupId);
+      DivisionInfo info = division.getInfo();
+      return "role "
+          + info.getCurrentRole()
+          + ", leader "
+          + info.getLeaderId()
+          + ", applied "
+          + info.getLastAppliedIndex()
+          + ", committed "
+          + division.getRaftLog().getLastCommittedIndex()
+          + ", snapshot "
+          + division.getRaftLog().getSnapshotIndex()
+          + ", next "
+          + division.getRaftLog().getNextIndex();
+    } catch (IOException e) {
+      return "not hosted";
+    }
+  }
+
+  /** This node's role in the controller group (LEADER, FOLLOWER, LISTENER, ...), or null. */
+  public RaftPeerRole controllerRole() {
+    DivisionInfo info = info(RaftIds.CONTROLLER_GROUP);
+    return info == null ? null : info.getCurrentRole();
   }
 
   /**

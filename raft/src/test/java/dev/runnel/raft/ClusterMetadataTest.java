@@ -33,6 +33,30 @@ class ClusterMetadataTest {
   }
 
   @Test
+  void heartbeatsKeepTheLatestPerRegisteredNodeAndSurviveASnapshot() {
+    assertEquals("", metadata.apply(heartbeat(1, 500)).getErrorReason());
+    assertEquals("", metadata.apply(heartbeat(1, 400)).getErrorReason(), "an older one arriving late");
+    assertEquals("INVALID_REQUEST", metadata.apply(heartbeat(9, 500)).getErrorReason(), "not registered");
+    assertEquals(java.util.Map.of(1, 500L), metadata.lastHeartbeatsMs());
+    metadata.apply(
+        ControllerCommand.newBuilder()
+            .setRegisterNode(
+                RegisterNodeCommand.newBuilder()
+                    .setNode(NodeRecord.newBuilder().setId(2).setHost("h2"))
+                    .setHeartbeatMs(700))
+            .build());
+    ClusterMetadata restored = new ClusterMetadata();
+    restored.restore(metadata.toSnapshot());
+    assertEquals(java.util.Map.of(1, 500L, 2, 700L), restored.lastHeartbeatsMs());
+  }
+
+  private static ControllerCommand heartbeat(int node, long sentMs) {
+    return ControllerCommand.newBuilder()
+        .setHeartbeat(dev.runnel.proto.internal.HeartbeatCommand.newBuilder().setNodeId(node).setSentMs(sentMs))
+        .build();
+  }
+
+  @Test
   void createTwiceLosesTheRace() {
     assertEquals("", metadata.apply(create("t", "id-1", 3)).getErrorReason());
     ControllerResult second = metadata.apply(create("t", "id-2", 5));

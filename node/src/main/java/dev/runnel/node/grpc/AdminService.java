@@ -85,8 +85,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
               request.getReplicationFactor() == 0
                   ? node.config().intValue("default.replication.factor")
                   : request.getReplicationFactor();
-          List<Integer> nodeIds = List.copyOf(node.directory().metadata().nodes().keySet());
+          // New replicas go to live nodes only: a node that stopped heartbeating would leave the
+          // new partitions short of a replica from the start.
+          List<Integer> nodeIds = List.copyOf(node.liveNodeIds());
           rules.checkReplicationFactor(replicationFactor, nodeIds.size());
+          List<NodeRecord> liveNodes = new ArrayList<>();
+          nodeIds.forEach(id -> liveNodes.add(node.directory().metadata().nodes().get(id)));
           TopicRecord topic =
               TopicRecord.newBuilder()
                   .setName(request.getName())
@@ -97,7 +101,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                   .setCreatedAtMs(System.currentTimeMillis())
                   .addAllAssignments(
                       Placement.assign(
-                          racksOf(node.directory().metadata().nodes().values()),
+                          racksOf(liveNodes),
                           request.getPartitions(),
                           replicationFactor,
                           // Rotate where topics start so their preferred leaders spread.
@@ -366,9 +370,14 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             return CompletableFuture.completedFuture(out.addNodes(localStatus()).build());
           }
           List<CompletableFuture<NodeStatus>> statuses = new ArrayList<>();
+          // Alive means heartbeating the controller (node.session.timeout.ms); live nodes are
+          // asked for the partitions they lead, dead ones are not waited for.
           for (NodeRecord n : node.directory().metadata().nodes().values()) {
+            boolean live = node.isLive(n.getId());
             statuses.add(
-                n.getId() == node.nodeId()
+                !live
+                    ? CompletableFuture.completedFuture(placement(n).setAlive(false).build())
+                    : n.getId() == node.nodeId()
                     ? CompletableFuture.completedFuture(localStatus())
                     : node.forwarder()
                         .ask(
@@ -376,8 +385,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                             DescribeClusterRequest.newBuilder().setLocalOnly(true).build(),
                             n.getId(),
                             PEER_STATUS_TIMEOUT_MS)
-                        .thenApply(r -> r.getNodes(0))
-                        .exceptionally(unreachable -> placement(n).setAlive(false).build()));
+                        .thenApply(r -> r.getNodes(0).toBuilder().setAlive(true).build())
+                        .exceptionally(unreachable -> placement(n).setAlive(true).build()));
           }
           return CompletableFuture.allOf(statuses.toArray(CompletableFuture[]::new))
               .thenApply(
