@@ -1,12 +1,9 @@
 package dev.runnel.raft;
 
 import dev.runnel.proto.internal.AlterTopicConfigsCommand;
-import dev.runnel.proto.internal.CommitOffsetsCommand;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
 import dev.runnel.proto.internal.ControllerSnapshot;
-import dev.runnel.proto.internal.GroupOffset;
-import dev.runnel.proto.internal.GroupOffsets;
 import dev.runnel.proto.internal.HeartbeatCommand;
 import dev.runnel.proto.internal.NamedProducer;
 import dev.runnel.proto.internal.NodeRecord;
@@ -15,15 +12,11 @@ import dev.runnel.proto.internal.ReassignPartitionCommand;
 import dev.runnel.proto.internal.RegisterNodeCommand;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.ErrorReason;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,13 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * nodes may race to create the same topic, and only the log order decides who wins.
  */
 public final class ClusterMetadata {
-  /** Key of a committed offset within a group. */
-  public record OffsetKey(String topic, int partition) {}
-
   private volatile SortedMap<String, TopicRecord> topics = Collections.emptySortedMap();
   private volatile SortedMap<Integer, NodeRecord> nodes = Collections.emptySortedMap();
   private volatile String clusterId = "";
-  private final Map<String, Map<OffsetKey, GroupOffset>> offsetsByGroup = new ConcurrentHashMap<>();
   /** Each registered node's last heartbeat, on the sender's clock. */
   private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
   /** Apply thread only, and snapshots (taken on it, or under the state machine's lock on this object). */
@@ -72,25 +61,12 @@ public final class ClusterMetadata {
     return Optional.ofNullable(topics.get(name));
   }
 
-  /** Committed offsets of a group (empty when it has none). */
-  public Map<OffsetKey, GroupOffset> offsets(String group) {
-    Map<OffsetKey, GroupOffset> offsets = offsetsByGroup.get(group);
-    return offsets == null ? Map.of() : Collections.unmodifiableMap(offsets);
-  }
-
-  /** The groups that have committed offsets. */
-  public SortedSet<String> groupsWithOffsets() {
-    return new TreeSet<>(offsetsByGroup.keySet());
-  }
-
   public ControllerResult apply(ControllerCommand command) {
     switch (command.getCommandCase()) {
       case CREATE_TOPIC:
         return createTopic(command.getCreateTopic().getTopic());
       case DELETE_TOPIC:
         return deleteTopic(command.getDeleteTopic().getName());
-      case COMMIT_OFFSETS:
-        return commitOffsets(command.getCommitOffsets());
       case REGISTER_NODE:
         return registerNode(command.getRegisterNode());
       case ALTER_TOPIC_CONFIGS:
@@ -101,8 +77,10 @@ public final class ClusterMetadata {
         return reassignPartition(command.getReassignPartition());
       case HEARTBEAT:
         return heartbeat(command.getHeartbeat());
+      case COMMIT_OFFSETS:
       case DELETE_GROUP_OFFSETS:
-        offsetsByGroup.remove(command.getDeleteGroupOffsets().getGroup());
+        // Group offsets live in __consumer_offsets now; these entries, from controller logs of
+        // earlier versions, are skipped (their offsets are not carried over).
         return ControllerResult.getDefaultInstance();
       default:
         throw new IllegalStateException("unknown controller command " + command.getCommandCase());
@@ -230,30 +208,7 @@ public final class ClusterMetadata {
     TreeMap<String, TopicRecord> next = new TreeMap<>(topics);
     TopicRecord removed = next.remove(name);
     topics = Collections.unmodifiableSortedMap(next);
-    // Like Kafka: the committed offsets of a deleted topic go with it.
-    offsetsByGroup.values().forEach(offsets -> offsets.keySet().removeIf(k -> k.topic().equals(name)));
-    offsetsByGroup.values().removeIf(Map::isEmpty);
     return ControllerResult.newBuilder().setTopic(removed).build();
-  }
-
-  private ControllerResult commitOffsets(CommitOffsetsCommand commit) {
-    for (GroupOffset offset : commit.getOffsetsList()) {
-      TopicRecord topic = topics.get(offset.getTopic());
-      if (topic == null) {
-        return error(ErrorReason.UNKNOWN_TOPIC, "topic '" + offset.getTopic() + "' does not exist");
-      }
-      if (offset.getPartition() < 0 || offset.getPartition() >= topic.getPartitions()) {
-        return error(
-            ErrorReason.UNKNOWN_PARTITION,
-            "topic '" + offset.getTopic() + "' has no partition " + offset.getPartition());
-      }
-    }
-    Map<OffsetKey, GroupOffset> offsets =
-        offsetsByGroup.computeIfAbsent(commit.getGroup(), g -> new ConcurrentHashMap<>());
-    for (GroupOffset offset : commit.getOffsetsList()) {
-      offsets.put(new OffsetKey(offset.getTopic(), offset.getPartition()), offset);
-    }
-    return ControllerResult.getDefaultInstance();
   }
 
   private static ControllerResult error(ErrorReason reason, String message) {
@@ -274,18 +229,6 @@ public final class ClusterMetadata {
     new TreeMap<>(lastHeartbeatMs)
         .forEach(
             (id, ms) -> snapshot.addHeartbeats(HeartbeatCommand.newBuilder().setNodeId(id).setSentMs(ms)));
-    new TreeMap<>(offsetsByGroup)
-        .forEach(
-            (group, offsets) -> {
-              List<GroupOffset> sorted = new ArrayList<>(offsets.values());
-              sorted.sort(
-                  (a, b) ->
-                      a.getTopic().equals(b.getTopic())
-                          ? Integer.compare(a.getPartition(), b.getPartition())
-                          : a.getTopic().compareTo(b.getTopic()));
-              snapshot.addGroupOffsets(
-                  GroupOffsets.newBuilder().setGroup(group).addAllOffsets(sorted));
-            });
     return snapshot.build();
   }
 
@@ -302,13 +245,5 @@ public final class ClusterMetadata {
     snapshot.getNamedProducersList().forEach(p -> namedProducers.put(p.getName(), p));
     lastHeartbeatMs.clear();
     snapshot.getHeartbeatsList().forEach(h -> lastHeartbeatMs.put(h.getNodeId(), h.getSentMs()));
-    offsetsByGroup.clear();
-    for (GroupOffsets group : snapshot.getGroupOffsetsList()) {
-      Map<OffsetKey, GroupOffset> offsets = new ConcurrentHashMap<>();
-      group
-          .getOffsetsList()
-          .forEach(o -> offsets.put(new OffsetKey(o.getTopic(), o.getPartition()), o));
-      offsetsByGroup.put(group.getGroup(), offsets);
-    }
   }
 }

@@ -147,10 +147,11 @@ public final class ControllerStateMachine extends BaseStateMachine {
       result = metadata.apply(command);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
-    // Offsets and heartbeats change no topic or placement: no reconcile pass for them.
+    // Heartbeats (and skipped legacy offset commands) change no topic or placement: no reconcile pass.
     if (result.getErrorReason().isEmpty()
+        && command.getCommandCase() != ControllerCommand.CommandCase.HEARTBEAT
         && command.getCommandCase() != ControllerCommand.CommandCase.COMMIT_OFFSETS
-        && command.getCommandCase() != ControllerCommand.CommandCase.HEARTBEAT) {
+        && command.getCommandCase() != ControllerCommand.CommandCase.DELETE_GROUP_OFFSETS) {
       topicListeners.forEach(Runnable::run);
     }
     releaseWaiters(entry.getIndex());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runnel.proto.internal.CommitOffsetsCommand;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.ControllerResult;
+import dev.runnel.proto.internal.ControllerSnapshot;
 import dev.runnel.proto.internal.CreateTopicCommand;
 import dev.runnel.proto.internal.DeleteTopicCommand;
 import dev.runnel.proto.internal.GroupOffset;
@@ -65,36 +66,34 @@ class ClusterMetadataTest {
   }
 
   @Test
-  void deleteRemovesTheTopicAndItsCommittedOffsets() {
+  void deleteRemovesTheTopic() {
     metadata.apply(create("a", "id-a", 2));
     metadata.apply(create("b", "id-b", 1));
-    assertEquals("", metadata.apply(commit("g", "a", 1, 10)).getErrorReason());
-    assertEquals("", metadata.apply(commit("g", "b", 0, 7)).getErrorReason());
     metadata.apply(ControllerCommand.newBuilder().setDeleteTopic(DeleteTopicCommand.newBuilder().setName("a")).build());
     assertTrue(metadata.topic("a").isEmpty());
-    assertEquals(1, metadata.offsets("g").size());
+    assertTrue(metadata.topic("b").isPresent());
     assertEquals(
         "UNKNOWN_TOPIC",
         metadata.apply(ControllerCommand.newBuilder().setDeleteTopic(DeleteTopicCommand.newBuilder().setName("a")).build()).getErrorReason());
   }
 
   @Test
-  void commitsAreCheckedAgainstTheTopics() {
+  void offsetCommitsOfEarlierVersionsAreSkipped() {
     metadata.apply(create("a", "id-a", 2));
-    assertEquals("UNKNOWN_PARTITION", metadata.apply(commit("g", "a", 2, 1)).getErrorReason());
-    assertEquals("UNKNOWN_TOPIC", metadata.apply(commit("g", "zz", 0, 1)).getErrorReason());
-    assertTrue(metadata.offsets("g").isEmpty(), "a refused commit writes nothing");
+    ControllerSnapshot before = metadata.toSnapshot();
+    assertEquals("", metadata.apply(commit("g", "a", 1, 10)).getErrorReason());
+    assertEquals("", metadata.apply(commit("g", "zz", 0, 1)).getErrorReason(), "not checked: skipped");
+    assertEquals(before, metadata.toSnapshot(), "a legacy commit changes no controller state");
   }
 
   @Test
   void snapshotRoundTrip() {
     metadata.apply(create("a", "id-a", 2));
-    metadata.apply(commit("g1", "a", 0, 5));
-    metadata.apply(commit("g2", "a", 1, 9));
+    metadata.apply(create("b", "id-b", 3));
     ClusterMetadata restored = new ClusterMetadata();
     restored.restore(metadata.toSnapshot());
     assertEquals(metadata.toSnapshot(), restored.toSnapshot());
-    assertEquals(9, restored.offsets("g2").get(new ClusterMetadata.OffsetKey("a", 1)).getOffset());
+    assertEquals(3, restored.topic("b").orElseThrow().getPartitions());
   }
 
   @Test
