@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * committed offsets (rebuilt there from the topic).
  */
 class ClusterGroupsTest {
-  private static final String TOPIC = "cgroups";
-  private static final int PARTITIONS = 3;
+  static final String TOPIC = "cgroups";
+  static final int PARTITIONS = 3;
 
   @TempDir Path root;
 
@@ -147,7 +147,7 @@ class ClusterGroupsTest {
   }
 
   /** Polls until {@code count} records arrived (30 s at most); records each partition's next offset. */
-  private static int readUntil(GroupConsumer consumer, int count, Map<TopicPartition, Long> next) {
+  static int readUntil(GroupConsumer consumer, int count, Map<TopicPartition, Long> next) {
     int read = 0;
     long deadlineMs = System.currentTimeMillis() + 30_000;
     while (read < count && System.currentTimeMillis() < deadlineMs) {
@@ -164,7 +164,7 @@ class ClusterGroupsTest {
     return read;
   }
 
-  private static void produce(String bootstrap, int from, int count) {
+  static void produce(String bootstrap, int from, int count) {
     try (Producer producer = Producer.builder().bootstrap(bootstrap).build()) {
       for (int i = from; i < from + count; i++) {
         producer.send(
