@@ -100,14 +100,18 @@ public final class GroupErrors {
         Map.of(Errors.GROUP, group));
   }
 
-  /** {@code coordinatorId} -1: not known yet (election); {@code address} may be "". */
+  /**
+   * {@code coordinatorId} -1: not known yet (__consumer_offsets being created, or its partition
+   * electing a leader); {@code address} may be "".
+   */
   public static RunnelError notCoordinator(int coordinatorId, String address) {
     return new RunnelError(
         ErrorReason.NOT_COORDINATOR,
         Status.Code.UNAVAILABLE,
         coordinatorId >= 0
-            ? "this node does not coordinate consumer groups; node " + coordinatorId + " (" + address + ") does"
-            : "no group coordinator is known right now (controller election?); retry",
+            ? "this node does not coordinate this consumer group; node " + coordinatorId + " (" + address + ") does"
+            : "no group coordinator is known right now (__consumer_offsets is being created or its"
+                + " partition is electing a leader); retry",
         Map.of(Errors.COORDINATOR_ID, Integer.toString(coordinatorId), Errors.COORDINATOR_ADDRESS, address));
   }
 
