@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -177,27 +176,36 @@ public final class ControllerStateMachine extends BaseStateMachine {
 
   /**
    * The leader purged the entries this replica needs: take the leader's metadata as this replica's
-   * snapshot. Ratis then reloads the state machine from it ({@link #reinitialize}).
+   * snapshot. Ratis then reloads the state machine from it ({@link #reinitialize}). See {@link
+   * ReplicaReader#catchUp} for where the copy runs.
    */
   @Override
   public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
       RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (ReplicaReader reader = ReplicaReader.ofLeader(getServer().get(), getGroupId(), roleInfo)) {
-            ControllerSnapshotAt copy =
-                ControllerSnapshotAt.parseFrom(reader.query(ControllerSnapshotAt.getDefaultInstance()));
-            TermIndex at = TermIndex.valueOf(copy.getAppliedTerm(), copy.getAppliedIndex());
-            SnapshotFiles.write(snapshotStorage, at, copy.getSnapshot().toByteArray());
-            LOG.info("controller: caught up from {} at {}", reader.source(), at);
-            catchUps.incrementAndGet();
-            return at;
-          } catch (IOException | InterruptedException | ExecutionException e) {
-            LOG.warn("controller: catching up failed, Ratis will ask again: {}", e.toString());
-            throw new CompletionException(e);
-          }
-        },
-        ReplicaReader.EXECUTOR);
+    try {
+      return ReplicaReader.catchUp(
+          getServer().get(), getGroupId(), firstTermIndexInLog, () -> copyFromLeader(roleInfo));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    } catch (ExecutionException e) {
+      return CompletableFuture.failedFuture(e.getCause());
+    }
+  }
+
+  private TermIndex copyFromLeader(RoleInfoProto roleInfo) throws IOException, InterruptedException, ExecutionException {
+    try (ReplicaReader reader = ReplicaReader.ofLeader(getServer().get(), getGroupId(), roleInfo)) {
+      ControllerSnapshotAt copy =
+          ControllerSnapshotAt.parseFrom(reader.query(ControllerSnapshotAt.getDefaultInstance()));
+      TermIndex at = TermIndex.valueOf(copy.getAppliedTerm(), copy.getAppliedIndex());
+      SnapshotFiles.write(snapshotStorage, at, copy.getSnapshot().toByteArray());
+      LOG.info("controller: caught up from {} at {}", reader.source(), at);
+      catchUps.incrementAndGet();
+      return at;
+    } catch (IOException | InterruptedException | ExecutionException e) {
+      LOG.warn("controller: catching up failed, Ratis will ask again: {}", e.toString());
+      throw e;
+    }
   }
 
   @Override

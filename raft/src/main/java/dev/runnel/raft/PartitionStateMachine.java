@@ -349,21 +349,21 @@ public final class PartitionStateMachine extends BaseStateMachine {
 
   /**
    * The leader purged the Raft entries this replica needs: copy the missing batches from the
-   * leader's log instead, then report the Raft position the copy reflects. Runs off Ratis' threads;
-   * Ratis asks again (and gets IN_PROGRESS) until the future completes.
+   * leader's log instead, then report the Raft position the copy reflects (see {@link
+   * ReplicaReader#catchUp} for where it runs).
    */
   @Override
   public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
       RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return catchUp(roleInfo, firstTermIndexInLog);
-          } catch (IOException e) {
-            throw new CompletionException(e);
-          }
-        },
-        ReplicaReader.EXECUTOR);
+    try {
+      return ReplicaReader.catchUp(
+          getServer().get(), getGroupId(), firstTermIndexInLog, () -> catchUp(roleInfo, firstTermIndexInLog));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    } catch (ExecutionException e) {
+      return CompletableFuture.failedFuture(e.getCause());
+    }
   }
 
   private TermIndex catchUp(RoleInfoProto roleInfo, TermIndex firstInLeaderLog)

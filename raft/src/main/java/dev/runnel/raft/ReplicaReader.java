@@ -4,9 +4,12 @@ import com.google.protobuf.MessageLite;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -18,6 +21,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -37,6 +41,51 @@ final class ReplicaReader implements Closeable {
             thread.setDaemon(true);
             return thread;
           });
+
+  /** A catch-up's copy from another replica: answers the Raft position the copied state reflects. */
+  interface Copy {
+    TermIndex run() throws Exception;
+  }
+
+  /**
+   * Runs a state machine's answer to Ratis' notifyInstallSnapshotFromLeader. Ratis 3.3.0 finishes
+   * such an install (reloads the state machine, answers SNAPSHOT_INSTALLED, stops refusing appends
+   * as "install in progress") only while it handles a leader's notice, and a leader sends notices
+   * only to a follower whose log ends before the leader's first entry. A follower whose own log
+   * already reaches that entry (it was told to install because the leader's view of it was stale,
+   * e.g. right after it restarted) gets no second notice: it stayed "installing" forever, and a
+   * stuck controller replica kept its node from registering. For such a follower the copy runs
+   * within the notice's own call, so Ratis finishes the install before it answers; the copy is
+   * then short, as the follower is close to the leader. Otherwise it runs here, off Ratis'
+   * threads, and a later notice finishes it.
+   */
+  static CompletableFuture<TermIndex> catchUp(
+      RaftServer server, RaftGroupId groupId, TermIndex leaderFirst, Copy copy) {
+    boolean reachesLeaderLog;
+    try {
+      reachesLeaderLog =
+          leaderFirst != null
+              && server.getDivision(groupId).getRaftLog().getNextIndex() >= leaderFirst.getIndex();
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Supplier<TermIndex> run =
+        () -> {
+          try {
+            return copy.run();
+          } catch (Exception e) {
+            throw e instanceof CompletionException c ? c : new CompletionException(e);
+          }
+        };
+    if (reachesLeaderLog) {
+      try {
+        return CompletableFuture.completedFuture(run.get());
+      } catch (CompletionException e) {
+        return CompletableFuture.failedFuture(e.getCause());
+      }
+    }
+    return CompletableFuture.supplyAsync(run, EXECUTOR);
+  }
 
   private static final int ATTEMPTS = 10;
   private static final long RETRY_SLEEP_MS = 500;
