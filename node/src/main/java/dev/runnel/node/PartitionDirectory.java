@@ -64,8 +64,24 @@ public final class PartitionDirectory {
     }
   }
 
-  /** The partition's route, or UNKNOWN_TOPIC / UNKNOWN_PARTITION. */
+  /**
+   * The partition's route, or UNKNOWN_TOPIC / UNKNOWN_PARTITION, or NODE_UNAVAILABLE while a
+   * replica assigned to this node is not open yet.
+   */
   public Route route(String topicName, int partition) {
+    Route route = placement(topicName, partition);
+    if (route.local() == null && route.replicas().contains(selfId)) {
+      throw RunnelError.unavailable(
+          "partition " + topicName + "-" + partition + " is not open on this node yet; retry");
+    }
+    return route;
+  }
+
+  /**
+   * The partition's route, or UNKNOWN_TOPIC / UNKNOWN_PARTITION; a replica assigned here that is
+   * not open yet shows as no local handle (for describing, which must not fail on it).
+   */
+  public Route placement(String topicName, int partition) {
     TopicRecord topic = topic(topicName);
     if (partition < 0 || partition >= topic.getPartitions()) {
       throw new RunnelError(
@@ -81,10 +97,6 @@ public final class PartitionDirectory {
     }
     List<Integer> replicas = topic.getAssignments(partition).getReplicasList();
     PartitionHandle local = hosted.get(new Key(topic.getTopicId(), partition));
-    if (local == null && replicas.contains(selfId)) {
-      throw RunnelError.unavailable(
-          "partition " + topicName + "-" + partition + " is not open on this node yet; retry");
-    }
     return new Route(topic, partition, replicas, local);
   }
 

@@ -170,12 +170,14 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             .setInternal(OffsetsTopic.isInternal(topic.getName()))
             .putAllConfigs(topic.getConfigsMap());
     for (int p = 0; p < topic.getPartitions(); p++) {
-      PartitionDirectory.Route route = node.directory().route(topic.getName(), p);
+      // A replica this node is still opening (just created or reassigned here) is described as
+      // one it does not hold, rather than failing the whole description.
+      PartitionDirectory.Route route = node.directory().placement(topic.getName(), p);
       PartitionDescription.Builder partition =
           PartitionDescription.newBuilder().setPartition(p).addAllReplicas(route.replicas());
       PartitionHandle handle = route.local();
       if (handle == null) {
-        // This node holds no replica: it knows the placement but not the log.
+        // No open replica here: this node knows the placement but not the log.
         partition.setLeaderId(-1).setLogStartOffset(-1).setHighWatermark(-1).setSizeBytes(-1);
       } else {
         PartitionLog log = handle.log();
