@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.connect.distributed.ConnectDistributed;
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,10 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sink connector in a cluster of two in-process workers: pause / resume / restart (with
@@ -31,27 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * stops the other delivers every record at least once. (DistributedTest kills a worker JVM.)
  */
 @org.junit.jupiter.api.Timeout(180)
-class DistributedSinkTest {
+class DistributedSinkTest extends WithLocalNode {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String TOPIC = "dist-sink-in";
   private static final String NAME = "dist-sink";
   private static final int TOPIC_PARTITIONS = 4;
 
-  @TempDir static Path dir;
-  static LocalNode node;
   private int produced;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   static Map<String, String> workerProps(String workerId) {
     return props(

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.connect.distributed.ConnectDistributed;
 import dev.runnel.connect.distributed.TaskPlacement;
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
@@ -25,10 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two distributed workers, one of them a separate JVM that is killed with SIGKILL: its tasks move
@@ -36,25 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 // Two JVMs and a node on a 2-core machine shared with other builds: allow more than the default.
 @org.junit.jupiter.api.Timeout(240)
-class DistributedTest {
+class DistributedTest extends WithLocalNode {
   private static final int PARTITIONS = 6;
   private static final int LINES_BEFORE = 100;
   private static final int LINES_AFTER = 50;
-
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   static Map<String, String> workerProps(String workerId) {
     return props(

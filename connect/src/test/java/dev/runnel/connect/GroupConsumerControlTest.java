@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.PartitionLag;
 import dev.runnel.sdk.Admin;
@@ -17,7 +16,6 @@ import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RunnelException;
 import dev.runnel.sdk.TopicPartition;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,32 +23,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SDK GroupConsumer's seek, pause/resume and commitAsync against a real node. It lives here
  * because connect's tests already start a node (the sdk module cannot depend on node/).
  */
-class GroupConsumerControlTest {
+class GroupConsumerControlTest extends WithLocalNode {
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   @Test
   void seekingBackDeliversTheRecordsAgain() {

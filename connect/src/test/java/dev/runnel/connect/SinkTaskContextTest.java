@@ -5,41 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.IllegalWorkerStateException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** SinkTaskContext pause / resume / offset / requestCommit, honoured by the runtime on a real node. */
-class SinkTaskContextTest {
+class SinkTaskContextTest extends WithLocalNode {
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   @Test
   void aPausedPartitionDeliversNothingUntilResumedWhileTheOtherGoesOn_andOffsetRewinds() {

@@ -5,36 +5,17 @@ import static dev.runnel.connect.ConnectTestSupport.lines;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.runnel.loadtest.LocalNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * File source → topic → file sink through a real node, with the standard SMTs and Runnel's own
  * (ParseJson, MaskRegex) configured in properties, as a user would.
  */
-class TransformsEndToEndTest {
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
-
+class TransformsEndToEndTest extends WithLocalNode {
   @Test
   void theSeedExample_dropsGenderAndMasksTheLastOctetOfTheIp() {
     Path in = dir.resolve("people.txt");

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.loadtest.LocalNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,29 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** GET /metrics of a worker: connector and task states, records in/out and errors per task. */
-class WorkerMetricsTest {
+class WorkerMetricsTest extends WithLocalNode {
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   @Test
   void statesAndRecordCountsOfTheWorkersConnectorsAndTasks() {
