@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
 import dev.runnel.sdk.TopicPartition;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,38 +19,28 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo path: the built-in connectors are on the worker's class path (listed by
  * GET /connector-plugins), and the datagen source's authorization_attempts quickstart, created
  * over REST as a user would, fills a topic with exactly max.records events.
  */
-class DatagenEndToEndTest {
+class DatagenEndToEndTest extends WithLocalNode {
   private static final int MAX_RECORDS = 300;
 
-  @TempDir static Path dir;
-  static LocalNode node;
   static ConnectStandalone worker;
   static RestClient rest;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
+  static void startWorker() throws Exception {
     worker = ConnectStandalone.start(ConnectTestSupport.workerProps(node, dir.resolve("worker")), List.of());
     rest = new RestClient(worker.restPort());
   }
 
   @AfterAll
-  static void stop() {
-    try {
-      if (worker != null) {
-        worker.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
+  static void stopWorker() {
+    if (worker != null) {
+      worker.close();
     }
   }
 

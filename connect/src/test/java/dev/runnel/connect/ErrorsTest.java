@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runnel.connect.errors.DeadLetterQueue;
 import dev.runnel.connect.herder.ConnectorStatus;
 import dev.runnel.connect.runtime.State;
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
@@ -23,27 +22,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** errors.tolerance and the dead-letter queue, end to end with a file sink. */
-class ErrorsTest {
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
+class ErrorsTest extends WithLocalNode {
 
   static void produce(String topic, String... values) {
     try (Admin admin = Admin.create(node.bootstrap());

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.runnel.connectors.testing.PostgresServer;
-import dev.runnel.loadtest.LocalNode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SQLite table → JDBC source → Runnel topic → JDBC sink → PostgreSQL table, through the real
@@ -28,29 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  * connectors found on the worker's class path. PostgreSQL is the connectors' test server: the
  * class fails on CI when it cannot start and is skipped elsewhere.
  */
-class JdbcEndToEndTest {
+class JdbcEndToEndTest extends WithLocalNode {
   private static final Duration ARRIVAL = Duration.ofSeconds(30);
 
-  @TempDir static Path dir;
-  static LocalNode node;
   static PostgresServer postgres;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void startPostgres() throws Exception {
     postgres = PostgresServer.startForTests();
-    node = LocalNode.start(dir.resolve("node"));
   }
 
   @AfterAll
-  static void stop() {
-    try {
-      if (node != null) {
-        node.close();
-      }
-    } finally {
-      if (postgres != null) {
-        postgres.close();
-      }
+  static void stopPostgres() {
+    if (postgres != null) {
+      postgres.close();
     }
   }
 

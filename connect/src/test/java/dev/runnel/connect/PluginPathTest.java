@@ -12,7 +12,6 @@ import dev.runnel.connect.plugins.PluginClassLoader;
 import dev.runnel.connect.plugins.PluginDesc;
 import dev.runnel.connect.plugins.PluginType;
 import dev.runnel.connect.plugins.Plugins;
-import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
 import java.io.IOException;
@@ -29,16 +28,14 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A connector compiled by this test into a jar under plugin.path (no manifest: found by
  * scanning) runs in its own class loader, invisible to Runnel's.
  */
-class PluginPathTest {
+class PluginPathTest extends WithLocalNode {
   private static final String CONNECTOR = """
       package com.example.counting;
       import java.util.*;
@@ -81,22 +78,12 @@ class PluginPathTest {
       }
       """;
 
-  @TempDir static Path dir;
-  static LocalNode node;
   static Path pluginDir;
 
   @BeforeAll
-  static void buildPluginAndStartNode() throws Exception {
+  static void buildPlugin() throws Exception {
     pluginDir = dir.resolve("plugins");
     buildJar(pluginDir.resolve("counting").resolve("counting-connector.jar"));
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
   }
 
   static void buildJar(Path jar) throws IOException {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runnel.loadtest.LocalNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,29 +18,22 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The REST contract, endpoint by endpoint, against a standalone worker on a real node. */
-class RestApiTest {
-  @TempDir static Path dir;
-  static LocalNode node;
+class RestApiTest extends WithLocalNode {
   static ConnectStandalone worker;
   static RestClient rest;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
+  static void startWorker() throws Exception {
     worker = ConnectStandalone.start(ConnectTestSupport.workerProps(node, dir), List.of());
     rest = new RestClient(worker.restPort());
   }
 
   @AfterAll
-  static void stop() {
+  static void stopWorker() {
     if (worker != null) {
       worker.close();
-    }
-    if (node != null) {
-      node.close();
     }
   }
 
