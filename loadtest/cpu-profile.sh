@@ -5,8 +5,12 @@
 # (from /proc/PID/task, names with their numbers stripped). The node and the client count only
 # their own CPU time, so other work on the machine does not enter the numbers (it still slows
 # them down). Threads that exit during the run are not in the per-thread table.
+# With --perf it also samples the node with Linux perf (user, kernel and JIT-compiled Java frames:
+# the node runs with -XX:+PreserveFramePointer and writes a perf map) and prints the node's CPU by
+# code (JIT, JVM, kernel, libc) and its hottest functions; the raw profile is kept as
+# $TMPDIR/runnel-cpu-profile.perf for `perf report -i`.
 #
-#   loadtest/cpu-profile.sh [--records N] [--record-size B] [--partitions P] [NODE FLAG...]
+#   loadtest/cpu-profile.sh [--records N] [--record-size B] [--partitions P] [--perf] [NODE FLAG...]
 #   e.g. loadtest/cpu-profile.sh --records 2000000 --set raft.log.fsync=background
 #
 # Environment: BASE_PORT (default 23800: the node on BASE_PORT..+2), TMPDIR.
@@ -18,13 +22,15 @@ runnel="$root/bin/runnel"
 records=400000
 record_size=1024
 partitions=6
+perf_profile=false
 node_flags=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --records) records="${2:?--records needs a count}"; shift 2 ;;
     --record-size) record_size="${2:?--record-size needs bytes}"; shift 2 ;;
     --partitions) partitions="${2:?--partitions needs a count}"; shift 2 ;;
-    -h | --help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --perf) perf_profile=true; shift ;;
+    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) node_flags+=("$1"); shift ;;
   esac
 done
@@ -33,6 +39,12 @@ for n in "$records" "$record_size" "$partitions"; do
 done
 port="${BASE_PORT:-23800}"
 clk_tck="$(getconf CLK_TCK)"
+if $perf_profile; then
+  command -v perf >/dev/null || { echo "cpu-profile: --perf needs Linux perf (package linux-tools / perf)" >&2; exit 2; }
+  # Frame pointers let perf walk JIT-compiled Java stacks; the map names the compiled methods.
+  export RUNNEL_JAVA_OPTS="${RUNNEL_JAVA_OPTS:-} -XX:+PreserveFramePointer"
+  perf_data="${TMPDIR:-/tmp}/runnel-cpu-profile.perf"
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/runnel-cpu.XXXXXX")"
 node_pid=""
 cleanup() {
@@ -61,10 +73,19 @@ threads() {
 process() { awk '{print $14, $15}' /proc/"$jvm"/stat; }
 
 threads >"$work/threads.0"; read -r user0 sys0 < <(process)
+perf_pid=""
+if $perf_profile; then
+  perf record -F 499 -g -p "$jvm" -o "$perf_data" >"$work/perf-record.log" 2>&1 &
+  perf_pid=$!
+fi
 /usr/bin/time -f "%U %S" -o "$work/client.time" "$runnel" perf produce --bootstrap "$HOST:$port" --topic cpu-profile \
   --records "$records" --record-size "$record_size" --partitions "$partitions" >"$work/perf.log" 2>&1 ||
   { echo "cpu-profile: the producer failed:" >&2; tail -5 "$work/perf.log" >&2; exit 1; }
 threads >"$work/threads.1"; read -r user1 sys1 < <(process)
+if [[ -n "$perf_pid" ]]; then
+  kill -INT "$perf_pid" && wait "$perf_pid" || true
+  jcmd "$jvm" Compiler.perfmap >/dev/null
+fi
 read -r client_user client_sys <"$work/client.time"
 
 grep "records/s" "$work/perf.log"
@@ -90,3 +111,13 @@ print("node CPU by thread kind:")
 for name, t in sorted(used.items(), key=lambda kv: -kv[1])[:15]:
     print("  %5.1f%%  %6.1f s  %s" % (100 * t / total, t / hz, name))
 PY
+
+if $perf_profile; then
+  echo "node CPU by code (perf, $(grep -o '[0-9]* samples' "$work/perf-record.log" || echo '? samples')):"
+  perf report -i "$perf_data" --stdio --no-children --sort dso -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | sed -E 's/\[JIT\] tid [0-9]+/JIT-compiled Java/; s/^ +/  /; s/ +$//' | head -6 || true
+  echo "node's hottest functions (self time):"
+  perf report -i "$perf_data" --stdio --no-children --sort sym -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | cut -c1-150 | sed -E 's/^ +/  /' | head -25 || true
+  echo "raw profile: perf report -i $perf_data"
+fi
