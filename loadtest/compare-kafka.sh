@@ -8,7 +8,8 @@
 #                             [--no-build] [--keep]
 #
 #   --runs N       runs of each workload on each system (default 3; the table shows medians)
-#   --single LIST  single-node workloads, of a b c d d2 (default "a b c d"; "" skips them)
+#   --single LIST  single-node workloads, of a a2 b c d d2 (default "a b c d"; "" skips them;
+#                  a2 = a measured after a 45 s warm-up)
 #   --rf3 LIST     three-node workloads, of e-produce e-e2e (default "e-produce e-e2e"; "" skips)
 #   --systems LIST which systems, of runnel runnel-bg kafka (default all three; kafka = both flush
 #                  settings; runnel-bg = one Runnel node with raft.log.fsync=background, single-node
@@ -68,6 +69,7 @@ kafka_heap="${KAFKA_HEAP:--Xmx1g -Xms1g}"
 workload_file() {
   case "$1" in
     a) echo "$root/loadtest/workloads/a-produce-1k.yaml" ;;
+    a2) echo "$root/loadtest/workloads/a2-produce-1k-warm.yaml" ;;
     b) echo "$root/loadtest/workloads/b-produce-100b.yaml" ;;
     c) echo "$root/loadtest/workloads/c-consume-1k.yaml" ;;
     d) echo "$root/loadtest/workloads/d-e2e-10k.yaml" ;;
