@@ -28,6 +28,8 @@ final class TerminalShellInput implements ShellInput {
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
         // JLine would add each typed line; the shell adds whole statements (see remember).
         .variable(LineReader.DISABLE_HISTORY, true)
+        // A recalled statement of several lines shows its later lines as the shell's continuation prompt does.
+        .variable(LineReader.SECONDARY_PROMPT_PATTERN, SqlShell.CONTINUATION_PROMPT)
         .build();
   }
 
