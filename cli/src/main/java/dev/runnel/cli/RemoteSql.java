@@ -1,7 +1,6 @@
 package dev.runnel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runnel.sql.SqlException;
 import dev.runnel.sql.ast.Statement;
 import dev.runnel.sql.parser.SqlParser;
 import java.io.IOException;
@@ -19,24 +18,28 @@ import java.util.concurrent.atomic.AtomicReference;
  * come, until LIMIT or Ctrl-C, which cancels the query and not the shell); the rest goes to
  * {@code /ksql}, listings printed as tables.
  */
-final class RemoteSql {
+final class RemoteSql implements SqlSession {
   private final SqlRestClient client;
   private final PrintWriter out;
   private final Map<String, String> properties = new LinkedHashMap<>();
   /** The response of the push query being streamed, so that Ctrl-C can close it. */
   private final AtomicReference<InputStream> streaming = new AtomicReference<>();
+  /** Set by {@link #cancelStreaming}: the streamed response ended because the user asked. */
+  private volatile boolean cancelled;
 
   RemoteSql(SqlRestClient client, PrintWriter out) {
     this.client = client;
     this.out = out;
   }
 
-  /** Ctrl-C while a query streams: closes its response (the server then stops the query). Returns false when none streams. */
-  boolean cancelStreaming() {
+  /** Ctrl-C while a query streams: closes its response (the server then stops the query). */
+  @Override
+  public boolean cancelStreaming() {
     InputStream in = streaming.getAndSet(null);
     if (in == null) {
       return false;
     }
+    cancelled = true;
     try {
       in.close();
     } catch (IOException e) {
@@ -45,14 +48,14 @@ final class RemoteSql {
     return true;
   }
 
-  /** Runs the statements of {@code text} in order; the first failure throws (its message is for the user). */
-  void run(String text) throws IOException, InterruptedException, SqlRestClient.ServerError {
+  @Override
+  public void run(String text) throws IOException, InterruptedException {
     for (SqlParser.Parsed p : SqlParser.parse(text)) {
       run(p);
     }
   }
 
-  private void run(SqlParser.Parsed p) throws IOException, InterruptedException, SqlRestClient.ServerError {
+  private void run(SqlParser.Parsed p) throws IOException, InterruptedException {
     Statement s = p.statement();
     if (s instanceof Statement.SetProperty set) {
       properties.put(set.name(), set.value());
@@ -89,102 +92,66 @@ final class RemoteSql {
     }
   }
 
-  private void query(String text) throws IOException, InterruptedException, SqlRestClient.ServerError {
-    StreamedRows rows = new StreamedRows(out);
+  private void query(String text) throws IOException, InterruptedException {
+    cancelled = false;
+    StreamedRowTable table = new StreamedRowTable(out);
     try {
-      client.query(text, properties, streaming::set, rows::accept);
+      client.query(text, properties, streaming::set, element -> print(element, table));
+    } catch (SqlRestClient.ServerError e) {
+      throw e;
     } catch (IOException e) {
-      if (streaming.get() != null) {
+      if (!cancelled) {
         throw e;
       }
-      out.println("Query cancelled");
     } finally {
       streaming.set(null);
+    }
+    if (cancelled) {
+      out.println("Query cancelled");
     }
     out.flush();
   }
 
-  /** Prints a query's rows as they come, columns padded to the header's widths. */
-  private static final class StreamedRows {
-    private static final int COLUMN_WIDTH_MIN = 8;
-    private final PrintWriter out;
-    private int[] widths = new int[0];
-
-    StreamedRows(PrintWriter out) {
-      this.out = out;
-    }
-
-    void accept(JsonNode element) {
-      if (element.has("header")) {
-        List<String> names = columnNames(element.at("/header/schema").asText());
-        widths = names.stream().mapToInt(n -> Math.max(COLUMN_WIDTH_MIN, n.length())).toArray();
-        if (!names.isEmpty()) {
-          line(names);
-          StringBuilder rule = new StringBuilder();
-          for (int w : widths) {
-            rule.append(rule.length() == 0 ? "" : "-+-").append("-".repeat(w));
-          }
-          out.println(rule);
-        }
-      } else if (element.has("row")) {
-        List<String> cells = new ArrayList<>();
-        element.at("/row/columns").forEach(c -> cells.add(c.isTextual() ? c.asText() : c.toString()));
-        line(cells);
-        if (element.at("/row/tombstone").asBoolean(false)) {
-          out.println("  (deleted)");
-        }
-      } else if (element.has("finalMessage")) {
-        out.println(element.get("finalMessage").asText());
-      } else if (element.has("errorMessage")) {
-        out.println("error: " + element.at("/errorMessage/message").asText());
-      }
-      out.flush();
-    }
-
-    private void line(List<String> cells) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < cells.size(); i++) {
-        String c = cells.get(i);
-        int w = i < widths.length ? widths[i] : c.length();
-        b.append(i == 0 ? "" : " | ").append(c).append(" ".repeat(Math.max(0, w - c.length())));
-      }
-      out.println(b.toString().stripTrailing());
-    }
-
-    /** Names from ksqlDB's schema string: {@code `A` STRING, `B` STRUCT<...>}. */
-    static List<String> columnNames(String schema) {
-      List<String> names = new ArrayList<>();
-      int at = 0;
-      while ((at = schema.indexOf('`', at)) >= 0) {
-        int end = schema.indexOf('`', at + 1);
-        if (end < 0) {
-          break;
-        }
-        names.add(schema.substring(at + 1, end));
-        // Skip the type: up to the next top-level comma.
-        int depth = 0;
-        int i = end + 1;
-        for (; i < schema.length(); i++) {
-          char ch = schema.charAt(i);
-          if (ch == '<' || ch == '(') {
-            depth++;
-          } else if (ch == '>' || ch == ')') {
-            depth--;
-          } else if (ch == ',' && depth == 0) {
-            break;
-          }
-        }
-        at = i;
-      }
-      return names;
+  /** One element of /query's answer: the header, a row, or how the query ended. */
+  private static void print(JsonNode element, StreamedRowTable table) {
+    if (element.has("header")) {
+      table.header(columnNames(element.at("/header/schema").asText()));
+    } else if (element.has("row")) {
+      List<String> cells = new ArrayList<>();
+      element.at("/row/columns").forEach(c -> cells.add(c.isTextual() ? c.asText() : c.toString()));
+      table.row(cells, element.at("/row/tombstone").asBoolean(false));
+    } else if (element.has("finalMessage")) {
+      table.message(element.get("finalMessage").asText());
+    } else if (element.has("errorMessage")) {
+      table.message("error: " + element.at("/errorMessage/message").asText());
     }
   }
 
-  /** One line for the user: a local parse error, a server error, or the server being unreachable. */
-  static String describe(Exception e) {
-    if (e instanceof SqlException se) {
-      return se.describe();
+  /** Names from ksqlDB's schema string: {@code `A` STRING, `B` STRUCT<...>}. */
+  static List<String> columnNames(String schema) {
+    List<String> names = new ArrayList<>();
+    int at = 0;
+    while ((at = schema.indexOf('`', at)) >= 0) {
+      int end = schema.indexOf('`', at + 1);
+      if (end < 0) {
+        break;
+      }
+      names.add(schema.substring(at + 1, end));
+      // Skip the type: up to the next top-level comma.
+      int depth = 0;
+      int i = end + 1;
+      for (; i < schema.length(); i++) {
+        char ch = schema.charAt(i);
+        if (ch == '<' || ch == '(') {
+          depth++;
+        } else if (ch == '>' || ch == ')') {
+          depth--;
+        } else if (ch == ',' && depth == 0) {
+          break;
+        }
+      }
+      at = i;
     }
-    return e.getMessage();
+    return names;
   }
 }

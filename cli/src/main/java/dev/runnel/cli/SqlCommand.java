@@ -1,17 +1,10 @@
 package dev.runnel.cli;
 
-import dev.runnel.sql.PushQuery;
 import dev.runnel.sql.SqlConfig;
 import dev.runnel.sql.SqlEngine;
 import dev.runnel.sql.SqlException;
-import dev.runnel.sql.StatementResult;
-import dev.runnel.sql.ast.Statement;
-import dev.runnel.sql.engine.Row;
-import dev.runnel.sql.engine.RowListener;
 import dev.runnel.sql.parser.SqlParser;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,14 +20,20 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * The streaming SQL engine in this process. With --file or --execute it runs the statements
- * (headless) and then keeps the persistent queries running until interrupted (or exits with
- * --exit); without them it is a shell reading statements (ending in ';') from stdin.
+ * Streaming SQL, on the engine in this process or, with --server, on a SQL server. With --file or
+ * --execute it runs the statements (headless; in process it then keeps the persistent queries
+ * running until interrupted, or exits with --exit); without them it is {@link SqlShell}.
  */
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = "Run KSQL statements: a file (--file), a string (--execute), or a shell on stdin.")
+    description = {
+      "Run KSQL statements: a file (--file), a string (--execute), or an interactive shell.",
+      "Without --server the engine runs in this process; with --server URL the statements go to a SQL server (runnel sql-server).",
+      "In the shell a statement ends with ';' at the end of a line and may span lines; history; lists earlier statements"
+          + " (kept in --history-file across sessions); exit; or Ctrl-D leaves. On a terminal, lines can be edited and the"
+          + " up arrow recalls earlier statements. Ctrl-C stops the push query (or PRINT) that is streaming, not the shell."
+    })
 final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -78,7 +76,7 @@ final class SqlCommand implements Callable<Integer> {
       names = "--history-file",
       paramLabel = "FILE",
       defaultValue = "${sys:user.home}/.runnel/sql_history",
-      description = "The shell's statement history with --server (default: ${DEFAULT-VALUE}).")
+      description = "The shell's statement history, listed by history; and recalled with the up arrow (default: ${DEFAULT-VALUE}).")
   Path historyFile;
 
   @Override
@@ -90,20 +88,21 @@ final class SqlCommand implements Callable<Integer> {
     }
     SqlConfig config = SqlConfig.defaults(client.bootstrap, stateDir.resolve(serviceId)).withServiceId(serviceId);
     try (SqlEngine engine = new SqlEngine(config)) {
+      LocalSql sql = new LocalSql(engine, out);
       if (file == null && execute == null) {
-        return shell(engine, out, err);
+        return shell(sql, out, err);
       }
-      String sql = execute != null ? execute : Files.readString(file, StandardCharsets.UTF_8);
+      String text = execute != null ? execute : Files.readString(file, StandardCharsets.UTF_8);
       List<SqlParser.Parsed> statements;
       try {
-        statements = SqlParser.parse(sql);
+        statements = SqlParser.parse(text);
       } catch (SqlException e) {
         err.println("error: " + e.describe());
         return ErrorReporter.EXIT_USAGE;
       }
       for (SqlParser.Parsed p : statements) {
         try {
-          run(engine, p, out);
+          sql.run(p);
         } catch (SqlException e) {
           err.println("error: " + e.describe());
           return ErrorReporter.EXIT_FAILURE;
@@ -122,8 +121,7 @@ final class SqlCommand implements Callable<Integer> {
   private int remote(PrintWriter out, PrintWriter err) throws Exception {
     RemoteSql sql = new RemoteSql(new SqlRestClient(server), out);
     if (file == null && execute == null) {
-      return new RemoteShell(sql, new BufferedReader(new InputStreamReader(runnel.stdin(), StandardCharsets.UTF_8)),
-          out, err, historyFile).run();
+      return shell(sql, out, err);
     }
     String text = execute != null ? execute : Files.readString(file, StandardCharsets.UTF_8);
     try {
@@ -131,95 +129,29 @@ final class SqlCommand implements Callable<Integer> {
     } catch (SqlException e) {
       err.println("error: " + e.describe());
       return ErrorReporter.EXIT_USAGE;
-    } catch (IOException | SqlRestClient.ServerError e) {
-      err.println("error: " + RemoteSql.describe(e));
+    } catch (IOException e) {
+      err.println("error: " + SqlSession.describe(e));
       return ErrorReporter.EXIT_FAILURE;
     }
     return 0;
   }
 
-  /** Reads statements from stdin; each one ends with ';' at the end of a line. Errors are printed and the shell goes on. */
-  private int shell(SqlEngine engine, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(runnel.stdin(), StandardCharsets.UTF_8));
-    StringBuilder pending = new StringBuilder();
-    out.print("runnel> ");
-    out.flush();
-    String line;
-    while ((line = in.readLine()) != null) {
-      pending.append(line).append('\n');
-      if (!line.strip().endsWith(";")) {
-        out.print("     > ");
-        out.flush();
-        continue;
-      }
-      String text = pending.toString();
-      pending.setLength(0);
-      if (text.strip().equalsIgnoreCase("exit;") || text.strip().equalsIgnoreCase("quit;")) {
-        break;
-      }
+  private int shell(SqlSession session, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    return new SqlShell(session, shellInput(out, err), new StatementHistory(historyFile, err), out, err).run();
+  }
+
+  /**
+   * JLine's line editing when stdin and stdout are this process's terminal; plain lines otherwise
+   * (a pipe, a file, a test's stream), or when JLine cannot open the terminal.
+   */
+  private ShellInput shellInput(PrintWriter out, PrintWriter err) {
+    if (runnel.stdin() == System.in && System.console() != null) {
       try {
-        for (SqlParser.Parsed p : SqlParser.parse(text)) {
-          run(engine, p, out);
-        }
-      } catch (SqlException e) {
-        err.println("error: " + e.describe());
-        err.flush();
-      }
-      out.print("runnel> ");
-      out.flush();
-    }
-    out.println();
-    return 0;
-  }
-
-  private static void run(SqlEngine engine, SqlParser.Parsed p, PrintWriter out) throws InterruptedException {
-    Statement s = p.statement();
-    if (s instanceof Statement.SelectStatement || s instanceof Statement.Print) {
-      stream(engine, p, out);
-      return;
-    }
-    StatementResult result = engine.execute(p);
-    if (result instanceof StatementResult.Success success) {
-      out.println(success.message());
-    } else if (result instanceof StatementResult.Listing listing) {
-      TextTable table = new TextTable(listing.header().toArray(String[]::new));
-      listing.rows().forEach(r -> table.row(r.toArray()));
-      table.print(out);
-    }
-    out.flush();
-  }
-
-  /** Prints a push query's or PRINT's rows as they come, until LIMIT (or until the process is interrupted). */
-  private static void stream(SqlEngine engine, SqlParser.Parsed p, PrintWriter out) throws InterruptedException {
-    String[] error = new String[1];
-    boolean[] headerPrinted = new boolean[1];
-    RowListener listener = new RowListener() {
-      @Override
-      public void onRow(Row row) {
-        synchronized (out) {
-          if (!headerPrinted[0]) {
-            out.println(String.join(" | ", row.columns()) + (row.windowStart() == null ? "" : " | WINDOW"));
-            headerPrinted[0] = true;
-          }
-          String values = row.values().stream().map(String::valueOf).collect(Collectors.joining(" | "));
-          String window = row.windowStart() == null ? "" : " | [" + row.windowStart() + ", " + row.windowEnd() + ")";
-          out.println((row.tombstone() ? "<deleted> " : "") + values + window);
-          out.flush();
-        }
-      }
-
-      @Override
-      public void onEnd(String e) {
-        error[0] = e;
-      }
-    };
-    try (PushQuery q = engine.stream(p, listener)) {
-      while (!q.awaitEnd(java.time.Duration.ofSeconds(1))) {
-        // Runs until LIMIT, an error, or the process is interrupted.
+        return TerminalShellInput.open();
+      } catch (IOException | RuntimeException e) {
+        err.println("warning: no line editing (" + e.getMessage() + ")");
       }
     }
-    if (error[0] != null) {
-      throw new SqlException(error[0]);
-    }
+    return new PlainShellInput(runnel.stdin(), out);
   }
 }

@@ -26,8 +26,11 @@ final class SqlRestClient {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
 
-  /** An answer with a non-2xx status: the server's error body. */
-  static final class ServerError extends Exception {
+  /**
+   * An answer with a non-2xx status: the server's error body. An IOException, as for the shell it is
+   * one more way a request to the server failed.
+   */
+  static final class ServerError extends IOException {
     final int status;
 
     ServerError(int status, String message) {

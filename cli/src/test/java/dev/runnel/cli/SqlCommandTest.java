@@ -50,7 +50,13 @@ class SqlCommandTest {
     Cli.Result r = Cli.run(args("--file", file.toString(), "--exit"));
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.out().contains("Stream ATTEMPTS created"), r.describe());
-    assertTrue(r.out().contains("CARD_NUMBER | DOUBLED\n4111 | 25.0\n4222 | 198.0\n"), r.describe());
+    assertTrue(r.out().contains("""
+        CARD_NUMBER | DOUBLED
+        ------------+---------
+        4111        | 25.0
+        4222        | 198.0
+        Limit Reached
+        """), r.describe());
     assertTrue(r.out().contains("ATTEMPTS     attempts"), r.describe());
   }
 
@@ -63,7 +69,7 @@ class SqlCommandTest {
         DESCRIBE shell_s;
         exit;
         """;
-    Cli.Result r = Cli.runWithInput(input, args());
+    Cli.Result r = Cli.runWithInput(input, args("--history-file", dir.resolve("history").toString()));
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.out().contains("Stream SHELL_S created"), r.describe());
     assertEquals("error: line 1:8: Unknown column 'NOPE' (SHELL_S: A)\n", r.err(), r.describe());

@@ -52,7 +52,7 @@ public final class SqlServer implements AutoCloseable {
     this.engine = new SqlEngine(config.engine());
     this.commands = new CommandLog(config.engine().bootstrap(), config.engine().serviceId(), engine);
     this.pushSlots = new Semaphore(config.pushQueriesMax());
-    this.pull = new PullQueries(engine);
+    this.pull = new PullQueries(engine, config.pullRecordsReadMax());
   }
 
   /** Replays the command topic (the service's queries start again), then starts serving. */

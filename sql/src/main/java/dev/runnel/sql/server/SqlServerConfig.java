@@ -4,7 +4,8 @@ import dev.runnel.sql.SqlConfig;
 
 /**
  * Settings of a SQL server: the engine's, where to listen, and the bounds of its REST side.
- * {@code listenPort} 0 picks a free port.
+ * {@code listenPort} 0 picks a free port. {@code pullRecordsReadMax} bounds the records one pull
+ * query reads (the table's topic, or the key's partition when WHERE pins the key).
  */
 public record SqlServerConfig(
     SqlConfig engine,
@@ -13,10 +14,11 @@ public record SqlServerConfig(
     int pushQueriesMax,
     int pushRowsBufferedMax,
     int commandTimeoutMs,
-    int replayTimeoutMs) {
+    int replayTimeoutMs,
+    int pullRecordsReadMax) {
 
   public static SqlServerConfig defaults(SqlConfig engine, String listenHost, int listenPort) {
-    return new SqlServerConfig(engine, listenHost, listenPort, 64, 1_000, 60_000, 300_000);
+    return new SqlServerConfig(engine, listenHost, listenPort, 64, 1_000, 60_000, 300_000, 1_000_000);
   }
 
   public SqlServerConfig validate() {
@@ -36,6 +38,14 @@ public record SqlServerConfig(
     if (commandTimeoutMs < 1_000 || replayTimeoutMs < 1_000) {
       throw new IllegalArgumentException("commandTimeoutMs and replayTimeoutMs must be at least 1000");
     }
+    if (pullRecordsReadMax < 1) {
+      throw new IllegalArgumentException("pullRecordsReadMax must be at least 1, got " + pullRecordsReadMax);
+    }
     return this;
+  }
+
+  public SqlServerConfig withPullRecordsReadMax(int recordsMax) {
+    return new SqlServerConfig(engine, listenHost, listenPort, pushQueriesMax, pushRowsBufferedMax, commandTimeoutMs,
+        replayTimeoutMs, recordsMax);
   }
 }
