@@ -1,5 +1,6 @@
 package dev.runnel.cli;
 
+import dev.runnel.sql.PullQuery;
 import dev.runnel.sql.PushQuery;
 import dev.runnel.sql.SqlEngine;
 import dev.runnel.sql.SqlException;
@@ -17,8 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs statements on the engine in this process: SELECT and PRINT stream their rows (until LIMIT,
- * an error, or {@link #cancelStreaming}); the rest prints the engine's message or listing.
+ * Runs statements on the engine in this process: a SELECT without EMIT CHANGES is a pull query
+ * (the table's current rows, printed at once); push queries and PRINT stream their rows (until
+ * LIMIT, an error, or {@link #cancelStreaming}); the rest prints the engine's message or listing.
  */
 final class LocalSql implements SqlSession {
   private final SqlEngine engine;
@@ -41,6 +43,10 @@ final class LocalSql implements SqlSession {
   /** Runs one parsed statement; a refused one throws {@link SqlException}. */
   void run(SqlParser.Parsed p) throws InterruptedException {
     Statement s = p.statement();
+    if (s instanceof Statement.SelectStatement select && select.query().emit() == null) {
+      pull(select);
+      return;
+    }
     if (s instanceof Statement.SelectStatement || s instanceof Statement.Print) {
       stream(p);
       return;
@@ -66,12 +72,21 @@ final class LocalSql implements SqlSession {
     return true;
   }
 
+  private void pull(Statement.SelectStatement select) {
+    PullQuery.Result result = PullQuery.run(engine, select, PullQuery.RECORDS_READ_MAX_DEFAULT);
+    StreamedRowTable table = new StreamedRowTable(out);
+    table.header(columnNames(result.columns(), result.windowed()));
+    for (Row row : result.rows()) {
+      table.row(cells(row), false);
+    }
+  }
+
   private void stream(SqlParser.Parsed p) throws InterruptedException {
     Streaming s = new Streaming(new StreamedRowTable(out));
     try (PushQuery q = engine.stream(p, s)) {
       streaming.set(s);
       if (!q.columns().isEmpty()) {
-        s.headerOnce(columnNames(q));
+        s.headerOnce(columnNames(q.columns(), q.windowed()));
       }
       s.ended.await();
     } finally {
@@ -87,13 +102,24 @@ final class LocalSql implements SqlSession {
     }
   }
 
-  private static List<String> columnNames(PushQuery q) {
-    List<String> names = new ArrayList<>(q.columns().stream().map(Column::name).toList());
-    if (q.windowed()) {
+  private static List<String> columnNames(List<Column> columns, boolean windowed) {
+    List<String> names = new ArrayList<>(columns.stream().map(Column::name).toList());
+    if (windowed) {
       names.add("WINDOWSTART");
       names.add("WINDOWEND");
     }
     return names;
+  }
+
+  /** A row's values as text, then its window's bounds when it has one. */
+  private static List<String> cells(Row row) {
+    List<String> cells = new ArrayList<>();
+    row.values().forEach(v -> cells.add(String.valueOf(Values.toText(v))));
+    if (row.windowStart() != null) {
+      cells.add(String.valueOf(row.windowStart()));
+      cells.add(String.valueOf(row.windowEnd()));
+    }
+    return cells;
   }
 
   /** One push query's rows going to the table; its thread calls onRow/onEnd, Ctrl-C calls cancel. */
@@ -118,18 +144,14 @@ final class LocalSql implements SqlSession {
 
     @Override
     public void onRow(Row row) {
-      List<String> cells = new ArrayList<>();
-      row.values().forEach(v -> cells.add(String.valueOf(Values.toText(v))));
       List<String> names = new ArrayList<>(row.columns());
       if (row.windowStart() != null) {
         names.add("WINDOWSTART");
         names.add("WINDOWEND");
-        cells.add(String.valueOf(row.windowStart()));
-        cells.add(String.valueOf(row.windowEnd()));
       }
       synchronized (table) {
         headerOnce(names);
-        table.row(cells, row.tombstone());
+        table.row(cells(row), row.tombstone());
       }
     }
 

@@ -100,6 +100,37 @@ class SqlShellTest {
   }
 
   @Test
+  void a_select_without_emit_changes_is_a_pull_query_on_a_table_and_refused_on_a_stream() {
+    Cli.Result r = shell("""
+        CREATE TABLE local_stock (item VARCHAR PRIMARY KEY, qty INT)
+          WITH (kafka_topic='local_stock', value_format='JSON', partitions=2);
+        INSERT INTO local_stock (item, qty) VALUES ('apple', 3);
+        INSERT INTO local_stock (item, qty) VALUES ('pear', 5);
+        INSERT INTO local_stock (item, qty) VALUES ('apple', 7);
+        SELECT item, qty * 10 AS tenfold FROM local_stock WHERE item = 'apple';
+        SELECT * FROM local_stock WHERE qty < 6;
+        CREATE STREAM local_moves (item VARCHAR KEY, qty INT)
+          WITH (kafka_topic='local_moves', value_format='JSON', partitions=1);
+        SELECT * FROM local_moves;
+        SHOW TABLES;
+        """, dir.resolve("history-pull"));
+    assertEquals(0, r.exitCode(), r.describe());
+    // The current row of the key: its latest value, printed at once (no LIMIT, no Ctrl-C needed).
+    assertTrue(r.out().contains("""
+        ITEM     | TENFOLD
+        ---------+---------
+        apple    | 70
+        runnel> """), r.describe());
+    assertTrue(r.out().contains("""
+        ITEM     | QTY
+        ---------+---------
+        pear     | 5
+        runnel> """), r.describe());
+    assertTrue(r.err().contains("LOCAL_MOVES is a stream: add EMIT CHANGES for a push query"), r.describe());
+    assertTrue(r.out().contains("LOCAL_STOCK"), r.describe());
+  }
+
+  @Test
   void ctrl_c_stops_the_streaming_query_and_the_shell_takes_the_next_statement() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

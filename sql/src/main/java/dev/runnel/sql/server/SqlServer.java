@@ -239,7 +239,7 @@ public final class SqlServer implements AutoCloseable {
     }
     if (s instanceof Statement.SelectStatement select && select.query().emit() == null) {
       try {
-        json(ctx, 200, pull.run(select, p.text()));
+        json(ctx, 200, pull.run(select));
       } catch (SqlException e) {
         json(ctx, 400, KsqlJson.statementError(KsqlJson.BAD_STATEMENT, e.describe(), p.text(), null));
       }

@@ -1,5 +1,6 @@
 package dev.runnel.sql.server;
 
+import dev.runnel.sql.PullQuery;
 import dev.runnel.sql.SqlConfig;
 
 /**
@@ -18,7 +19,8 @@ public record SqlServerConfig(
     int pullRecordsReadMax) {
 
   public static SqlServerConfig defaults(SqlConfig engine, String listenHost, int listenPort) {
-    return new SqlServerConfig(engine, listenHost, listenPort, 64, 1_000, 60_000, 300_000, 1_000_000);
+    return new SqlServerConfig(
+        engine, listenHost, listenPort, 64, 1_000, 60_000, 300_000, PullQuery.RECORDS_READ_MAX_DEFAULT);
   }
 
   public SqlServerConfig validate() {

@@ -69,7 +69,7 @@ class PullQueriesTest {
   }
 
   private static ArrayNode pull(int recordsReadMax, String sql) {
-    return new PullQueries(engine, recordsReadMax).run((Statement.SelectStatement) SqlParser.parseOne(sql).statement(), sql);
+    return new PullQueries(engine, recordsReadMax).run((Statement.SelectStatement) SqlParser.parseOne(sql).statement());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.runnel.sql.server;
+package dev.runnel.sql;
 
 import dev.runnel.sql.ast.Expr;
 import dev.runnel.sql.catalog.Column;

@@ -1,9 +1,8 @@
-package dev.runnel.sql.server;
+package dev.runnel.sql;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.runnel.sql.TestCatalog;
 import dev.runnel.sql.ast.Query;
 import dev.runnel.sql.ast.Statement;
 import dev.runnel.sql.ast.Statement.SourceKind;
