@@ -47,6 +47,8 @@ public final class SqlEngine implements AutoCloseable {
   private final QueryPlanner planner = new QueryPlanner(catalog);
   private final Properties properties = new Properties();
   private final Map<String, QueryRuntime> queries = new LinkedHashMap<>();
+  /** While a SQL server replays its command topic: persistent queries created but not started yet. */
+  private List<QueryRuntime> deferredStarts;
   private final Admin admin;
   private Producer producer;
   private int querySequence;
@@ -257,8 +259,37 @@ public final class SqlEngine implements AutoCloseable {
 
   private void startPersistent(String id, String text, QueryPlan plan, DataSource sink) {
     QueryRuntime q = new QueryRuntime(id, text, plan, sink, null, config, offsetReset());
-    q.start();
+    if (deferredStarts != null) {
+      deferredStarts.add(q);
+    } else {
+      q.start();
+    }
     queries.put(id, q);
+  }
+
+  /**
+   * From now until {@link #startDeferredQueries}, persistent queries are created without being
+   * started. A SQL server replaying its command topic uses this so that a query a later command
+   * terminates (or whose sink a later DROP removes) never runs again, not even briefly.
+   */
+  public synchronized void deferQueryStarts() {
+    if (deferredStarts == null) {
+      deferredStarts = new ArrayList<>();
+    }
+  }
+
+  /** Starts the deferred queries that are still there (not terminated meanwhile) and stops deferring. */
+  public synchronized void startDeferredQueries() {
+    List<QueryRuntime> deferred = deferredStarts;
+    deferredStarts = null;
+    if (deferred == null) {
+      return;
+    }
+    for (QueryRuntime q : deferred) {
+      if (queries.get(q.id()) == q) {
+        q.start();
+      }
+    }
   }
 
   private StatementResult insertValues(Statement.InsertValues v, String text) {

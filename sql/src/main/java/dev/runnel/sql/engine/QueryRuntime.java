@@ -68,6 +68,7 @@ public final class QueryRuntime implements AutoCloseable {
   /** The partitions this instance works on now, published by the query thread for SHOW/tests. */
   private volatile java.util.Set<Integer> taskPartitions = java.util.Set.of();
   private volatile State state = State.PENDING;
+  private volatile boolean started;
   private volatile String error;
   private volatile boolean stopping;
   private Producer producer;
@@ -156,8 +157,14 @@ public final class QueryRuntime implements AutoCloseable {
     return inputCodec;
   }
 
+  /** True once {@link #start} was called. */
+  public boolean started() {
+    return started;
+  }
+
   /** Creates the internal topics and starts the query's thread. */
   public void start() {
+    started = true;
     try (Admin admin = Admin.builder().bootstrap(config.bootstrap()).build()) {
       int partitions = plan.input().partitions();
       if (repartitionTopic != null) {

@@ -80,8 +80,8 @@ final class CommandLog implements AutoCloseable {
 
   /**
    * Creates the topic if needed (one partition, RF = min(3, nodes)), starts following it and
-   * waits until every command that was there at start is applied: the server then runs what the
-   * service runs.
+   * waits until every command that was there at start is applied, then starts the persistent
+   * queries still running at the end of it: the server then runs what the service runs.
    */
   void startAndReplay(Duration timeout) {
     long endOffset;
@@ -96,11 +96,15 @@ final class CommandLog implements AutoCloseable {
       }
       endOffset = admin.listOffsets(topic, OffsetSpec.OFFSET_SPEC_LATEST).getOrDefault(0, 0L);
     }
+    // The queries of the replayed commands start only once all of them are applied, so a query
+    // that a later command terminates does not run (and write) again in between.
+    engine.deferQueryStarts();
     follower.start();
     if (!awaitApplied(endOffset - 1, timeout)) {
       throw new IllegalStateException("replaying " + topic + " up to offset " + endOffset + " took over " + timeout
           + (failure != null ? ": " + failure : ""));
     }
+    engine.startDeferredQueries();
     LOG.info("replayed {} commands of {}", endOffset, topic);
   }
 

@@ -2,16 +2,20 @@ package dev.runnel.sql.server;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.loadtest.LocalNode;
 import dev.runnel.sql.SqlConfig;
+import dev.runnel.sql.SqlEngine;
 import dev.runnel.sql.engine.QueryRuntime;
+import dev.runnel.sql.parser.SqlParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,39 @@ class CommandTopicTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> queryIds(a2).isEmpty()
         && Http.ksql(a2.url(), "DESCRIBE clicks_per_user;").status() == 400);
     assertTrue(a2.appliedCommands() >= 4, "create, create as select, terminate, drop");
+  }
+
+  /**
+   * What a server does while it replays its command topic: queries start only after the last
+   * replayed command, so one that a later command terminates never runs (and never writes) again.
+   */
+  @Test
+  void while_replaying_a_terminated_query_is_never_started_and_the_others_start_at_the_end() {
+    SqlConfig config = SqlConfig.defaults(node.bootstrap(), dir.resolve("replay")).withServiceId("replay");
+    try (SqlEngine engine = new SqlEngine(config)) {
+      engine.deferQueryStarts();
+      engine.executeCommand(SqlParser.parseOne(
+          "CREATE STREAM views (user_id VARCHAR, page VARCHAR) WITH (kafka_topic='views', value_format='JSON', partitions=1);"),
+          Map.of(), 0);
+      engine.executeCommand(SqlParser.parseOne("CREATE TABLE views_per_user AS SELECT user_id, COUNT(*) AS n FROM views GROUP BY user_id;"),
+          Map.of(), 1);
+      QueryRuntime terminated = engine.query("CTAS_VIEWS_PER_USER_1");
+      engine.executeCommand(SqlParser.parseOne("TERMINATE CTAS_VIEWS_PER_USER_1;"), Map.of(), 2);
+      engine.executeCommand(SqlParser.parseOne("CREATE STREAM home_views AS SELECT * FROM views WHERE page = 'home';"),
+          Map.of(), 3);
+      QueryRuntime kept = engine.query("CSAS_HOME_VIEWS_3");
+      assertFalse(kept.started(), "not started while replaying");
+      engine.startDeferredQueries();
+      assertFalse(terminated.started(), "terminated before the end of the replay: never started");
+      assertEquals(QueryRuntime.State.TERMINATED, terminated.state());
+      assertEquals(null, engine.query("CTAS_VIEWS_PER_USER_1"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> kept.state() == QueryRuntime.State.RUNNING);
+      // After the replay, a new query starts at once again.
+      engine.executeCommand(SqlParser.parseOne("CREATE STREAM cart_views AS SELECT * FROM views WHERE page = 'cart';"),
+          Map.of(), 4);
+      QueryRuntime live = engine.query("CSAS_CART_VIEWS_4");
+      await().atMost(Duration.ofSeconds(60)).until(() -> live.state() == QueryRuntime.State.RUNNING);
+    }
   }
 
   @Test
