@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * SegmentedRaftLog.loadLogSegments} sees the log end below the snapshot and purges up to S, but
  * {@code SegmentedRaftLogCache.purge} removes closed segments only; the open segment
  * {@code log_inprogress_x} holding x..e stays. The leader then sends S+1 (the follower's snapshot
- * matches its previous entry). {@code SegmentedRaftLog.appendEntryImpl} rolls the open segment (a
- * newer term, or a full segment) into a new, empty open segment starting at e+1, and {@code
+ * matches its previous entry). {@code SegmentedRaftLog.appendEntryImpl} rolls the open segment
+ * (S+1 has a newer term, or the segment is full) into a new, empty one starting at e+1, and {@code
  * LogSegment.verifyEntryIndex} refuses S+1: "gap between start index e+1 and first entry to append
  * S+1" (or "gap between entries" when nothing rolled). Every later append fails the same way, and
  * the log's next index stays e+1. Ratis' own repair, {@code SegmentedRaftLog.onSnapshotInstalled},
