@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Finds the local partition for a (topic, partition): the metadata says whether it exists, the
@@ -120,6 +121,14 @@ public final class PartitionDirectory {
   /** True when every hosted partition has a leader and this replica has applied its commits. */
   boolean allLed(RaftHost raft) {
     return hosted.values().stream().allMatch(h -> raft.hasLeaderAndCaughtUp(h.groupId()));
+  }
+
+  /** The hosted partitions {@link #allLed} waits for, each with where its replica stands. */
+  String notLed(RaftHost raft) {
+    return hosted.values().stream()
+        .filter(h -> !raft.hasLeaderAndCaughtUp(h.groupId()))
+        .map(h -> h.topic() + "-" + h.partition() + " (" + raft.progress(h.groupId()) + ")")
+        .collect(Collectors.joining(", "));
   }
 
   /** The partitions open on this node. */

@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.ratis.conf.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,7 +172,8 @@ public final class RunnelNode implements AutoCloseable {
       reconciler.reconcileSoon().join();
       // Serve once the recovered partitions have leaders, so the first requests after a restart
       // do not all bounce with NOT_LEADER.
-      awaitReady(() -> directory.allLed(raft), "the hosted partitions");
+      awaitReady(
+          () -> directory.allLed(raft), "the hosted partitions", () -> directory.notLed(raft));
       health.setStatus("", ServingStatus.SERVING);
       RetentionEnforcer retention = new RetentionEnforcer(context, System::currentTimeMillis);
       retention.start(config.longValue("log.retention.check.interval.ms"));
@@ -262,10 +264,22 @@ public final class RunnelNode implements AutoCloseable {
   }
 
   private static void awaitReady(BooleanSupplier ready, String what) throws IOException {
+    awaitReady(ready, what, () -> "");
+  }
+
+  /** As above; {@code stuck} says, when the wait times out, what is still not ready and why. */
+  private static void awaitReady(BooleanSupplier ready, String what, Supplier<String> stuck)
+      throws IOException {
     long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
     while (!ready.getAsBoolean()) {
       if (System.nanoTime() > deadlineNs) {
-        throw new IOException(what + " did not become ready in " + READY_TIMEOUT_MS + " ms");
+        String detail = stuck.get();
+        throw new IOException(
+            what
+                + " did not become ready in "
+                + READY_TIMEOUT_MS
+                + " ms"
+                + (detail.isEmpty() ? "" : ": " + detail));
       }
       try {
         Thread.sleep(20);

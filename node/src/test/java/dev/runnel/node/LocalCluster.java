@@ -10,6 +10,7 @@ import dev.runnel.proto.v1.RecordBatch;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ final class LocalCluster implements AutoCloseable {
   private final int[] grpcPorts;
   private final int[] raftPorts;
   private final RunnelNode[] nodes;
+  /** Whether each node has started once (its data directory then belongs to this cluster). */
+  private final boolean[] everStarted;
   private final String voters;
   private final Map<String, String> overrides = new HashMap<>();
   private final RaftLinkCuts cuts = new RaftLinkCuts();
@@ -61,6 +64,7 @@ final class LocalCluster implements AutoCloseable {
     this.grpcPorts = new int[size + 1];
     this.raftPorts = new int[size + 1];
     this.nodes = new RunnelNode[size + 1];
+    this.everStarted = new boolean[size + 1];
     List<String> voterList = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
       grpcPorts[id] = freePort();
@@ -114,6 +118,7 @@ final class LocalCluster implements AutoCloseable {
             RunnelNode.start(
                 NodeConfig.of(config),
                 cuttable ? cuts.parametersFor(id) : new org.apache.ratis.conf.Parameters());
+        everStarted[id] = true;
         return;
       } catch (Exception e) {
         // A port found free can be taken by another process before the node binds it. The
@@ -122,6 +127,11 @@ final class LocalCluster implements AutoCloseable {
           throw e;
         }
         grpcPorts[id] = freePort();
+        if (!everStarted[id]) {
+          // The failed first start already wrote meta.properties with a cluster id of its own;
+          // left there, the retry is no longer a fresh node and refuses the quorum's cluster id.
+          Files.deleteIfExists(root.resolve("node-" + id).resolve("meta.properties"));
+        }
       }
     }
   }

@@ -48,6 +48,7 @@ public final class ControllerStateMachine extends BaseStateMachine {
     super.initialize(server, groupId, raftStorage);
     snapshotStorage.init(raftStorage);
     loadLatestSnapshot();
+    StaleOpenSegment.removeBeforeLogOpens(server, raftStorage, snapshotStorage.getLatestSnapshot());
     StateMachineLifecycle.markRunning(getLifeCycle());
   }
 

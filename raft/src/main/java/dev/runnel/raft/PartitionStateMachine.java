@@ -100,6 +100,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     if (snapshot != null) {
       setLastAppliedTermIndex(snapshot.getTermIndex());
     }
+    StaleOpenSegment.removeBeforeLogOpens(server, raftStorage, snapshot);
     StateMachineLifecycle.markRunning(getLifeCycle());
     LOG.debug(
         "partition group {} opened: next offset {}, last applied {}",
