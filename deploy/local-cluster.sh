@@ -11,7 +11,9 @@
 # Node N listens on BASE_PORT+10*N (gRPC), +1 (Raft), +2 (HTTP); BASE_PORT defaults to 9400, so
 # node 1 is 9410/9411/9412, node 2 9420/9421/9422, node 3 9430/9431/9432.
 # DIR (default ./local-cluster) holds nodeN/node.properties, nodeN/node.log, nodeN/node.pid and
-# nodeN/data. Environment: BASE_PORT, READY_TIMEOUT_S (default 90), STOP_TIMEOUT_S (default 30).
+# nodeN/data. Environment: BASE_PORT, READY_TIMEOUT_S (default 90), STOP_TIMEOUT_S (default 30),
+# NODE_CONFIG (extra node settings for every node, space-separated key=value, e.g.
+# NODE_CONFIG='raft.election.timeout.min.ms=1000 raft.election.timeout.max.ms=2000').
 set -euo pipefail
 
 readonly HOST=127.0.0.1 # on purpose: this script never binds or probes anything else
@@ -31,7 +33,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -181,6 +183,11 @@ data.dir=$(node_dir "$n")/data
 controller.quorum.voters=$voters
 default.replication.factor=$rf
 EOF
+  local setting
+  for setting in ${NODE_CONFIG:-}; do
+    [[ "$setting" == *=* ]] || die "NODE_CONFIG entries must be key=value, got '$setting'"
+    echo "$setting" >>"$(props_file "$n")"
+  done
 }
 
 launch() {

@@ -113,8 +113,14 @@ public final class NodeConfig {
     k.put(
         "log.disk.free.min.bytes",
         new String[] {"268435456", "writes are refused when the disk would keep less free"});
-    k.put("raft.election.timeout.min.ms", new String[] {"1000", "Raft election timeout, lower"});
-    k.put("raft.election.timeout.max.ms", new String[] {"2000", "Raft election timeout, upper"});
+    k.put(
+        "raft.election.timeout.min.ms",
+        new String[] {
+          "3000",
+          "Raft election timeout, lower, of every group (controller and partitions); leaders"
+              + " heartbeat every min/2, so this sets the idle cost per group against failover time"
+        });
+    k.put("raft.election.timeout.max.ms", new String[] {"6000", "Raft election timeout, upper"});
     k.put(
         "raft.snapshot.every.entries",
         new String[] {"4096", "take a snapshot (and purge the Raft log) after this many entries"});
@@ -127,6 +133,13 @@ public final class NodeConfig {
           "per-commit",
           "per-commit: a batch commits only once a majority has fsynced it; background: once a majority"
               + " has written it (page cache), fsync follows without being waited for, like Kafka's default"
+        });
+    k.put(
+        "raft.metrics.jmx",
+        new String[] {
+          "false",
+          "true: Ratis registers its per-group metrics as JMX MBeans (a global lock taken at every"
+              + " group start and leader change; slows creating many partitions)"
         });
     k.put("shutdown.grace.ms", new String[] {"10000", "how long SIGTERM waits for in-flight calls"});
     k.put(
@@ -227,6 +240,7 @@ public final class NodeConfig {
     longIn("raft.snapshot.every.entries", 16, Long.MAX_VALUE);
     longIn("raft.log.segment.bytes", 64 << 10, 1L << 30);
     oneOf("raft.log.fsync", "per-commit", "background");
+    oneOf("raft.metrics.jmx", "true", "false");
     intIn("shutdown.grace.ms", 0, 600_000);
     intIn("group.session.timeout.ms.min", 100, 3_600_000);
     intIn("group.session.timeout.ms.max", intValue("group.session.timeout.ms.min"), 3_600_000);

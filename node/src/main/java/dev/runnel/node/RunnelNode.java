@@ -115,7 +115,8 @@ public final class RunnelNode implements AutoCloseable {
             config.intValue("message.max.bytes") + 4096,
             config.longValue("raft.snapshot.every.entries"),
             config.longValue("raft.log.segment.bytes"),
-            config.string("raft.log.fsync").equals("per-commit"));
+            config.string("raft.log.fsync").equals("per-commit"),
+            Boolean.parseBoolean(config.string("raft.metrics.jmx")));
     LogConfig logConfig =
         new LogConfig(
             config.longValue("log.map.size.initial.bytes"),

@@ -44,6 +44,24 @@ class NodeConfigTest {
     assertEquals("raft.log.fsync must be one of per-commit, background, got 'never'", fsync.getMessage());
   }
 
+  /** Settings that decide how many Raft groups a node can host (docs/benchmarks.md, 2026-11-28). */
+  @Test
+  void raftScaleSettingsHaveDefaultsAndAreChecked() {
+    NodeConfig defaults = NodeConfig.of(Map.of());
+    assertEquals(3000, defaults.intValue("raft.election.timeout.min.ms"));
+    assertEquals(6000, defaults.intValue("raft.election.timeout.max.ms"));
+    assertEquals("false", defaults.string("raft.metrics.jmx"));
+    assertEquals("true", NodeConfig.of(Map.of("raft.metrics.jmx", " true ")).string("raft.metrics.jmx"));
+    var jmx = assertThrows(IllegalArgumentException.class, () -> NodeConfig.of(Map.of("raft.metrics.jmx", "yes")));
+    assertEquals("raft.metrics.jmx must be one of true, false, got 'yes'", jmx.getMessage());
+    // Only the minimum given: the default maximum (6000) stays above it.
+    assertEquals(1000, NodeConfig.of(Map.of("raft.election.timeout.min.ms", "1000")).intValue("raft.election.timeout.min.ms"));
+    var maxBelowMin =
+        assertThrows(
+            IllegalArgumentException.class, () -> NodeConfig.of(Map.of("raft.election.timeout.min.ms", "7000")));
+    assertEquals("raft.election.timeout.max.ms must be between 7001 and 600000, got 6000", maxBelowMin.getMessage());
+  }
+
   @Test
   void quorumVotersAreCheckedWithClearMessages() {
     assertEquals(3, QuorumVoters.parse("1@h:1,2@h:2,3@h:3", 2, "h", 2).size());

@@ -74,6 +74,7 @@ public final class RaftHost implements AutoCloseable {
    */
   public static RaftHost start(RaftSettings settings, LogConfig logConfig, Parameters parameters)
       throws IOException {
+    RatisMetricsReporting.configure(settings.ratisJmxMetrics());
     RaftPeerId peerId = settings.peerId();
     RaftPeer self = RaftIds.peer(settings.nodeId(), settings.host(), settings.raftPort(), 0);
     StateMachine.Registry registry =

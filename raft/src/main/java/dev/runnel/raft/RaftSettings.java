@@ -24,6 +24,8 @@ import org.apache.ratis.util.TimeDuration;
  * @param fsyncBeforeCommit true: an entry counts towards the commit only once fsynced (the default);
  *     false: once written to the page cache, with the fsync running behind it (Kafka's default
  *     durability: survives a process crash, not the loss of power of a majority)
+ * @param ratisJmxMetrics whether Ratis registers its per-group metrics as JMX MBeans (see
+ *     {@link RatisMetricsReporting})
  */
 public record RaftSettings(
     int nodeId,
@@ -35,7 +37,8 @@ public record RaftSettings(
     int entryBytesMax,
     long snapshotEveryEntries,
     long segmentBytesMax,
-    boolean fsyncBeforeCommit) {
+    boolean fsyncBeforeCommit,
+    boolean ratisJmxMetrics) {
 
   public RaftSettings {
     if (nodeId < 0) {
