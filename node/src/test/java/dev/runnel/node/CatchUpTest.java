@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.AdminGrpc;
-import dev.runnel.proto.v1.BrokerGrpc;
-import dev.runnel.proto.v1.InitProducerIdRequest;
 import dev.runnel.proto.v1.ListTopicsRequest;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Producer;
 import dev.runnel.sdk.ProducerRecord;
 import dev.runnel.sdk.RecordMetadata;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +58,9 @@ class CatchUpTest {
         produce(producer, 0, 200, acked);
         cluster.stop(away);
         produce(producer, 200, 3_000, acked);
-        growControllerLog(cluster, leader, 400);
+        // Controller entries of ~250 bytes each (producer ids with long names), so the
+        // controller's Raft log rolls and purges too.
+        TestNodes.growControllerLog(cluster, leader, 400, i -> String.format("%04d", i) + "n".repeat(240));
         try (Admin admin = Admin.create(cluster.bootstrap(leader))) {
           admin.createTopic("made-while-away", 1, 1, Map.of());
         }
@@ -98,30 +97,6 @@ class CatchUpTest {
     sends.forEach(CompletableFuture::join);
     for (int i = from; i < to; i++) {
       acked.add(i);
-    }
-  }
-
-  /**
-   * Controller entries of ~250 bytes each (producer ids with long names), so the controller's Raft
-   * log rolls and purges too. (Committed offsets used to be controller entries; they now live in
-   * __consumer_offsets.)
-   */
-  private static void growControllerLog(LocalCluster cluster, int node, int count) {
-    ManagedChannel channel = TestNodes.channel(cluster.node(node));
-    try {
-      var stub = BrokerGrpc.newBlockingStub(channel);
-      for (int i = 0; i < count; i++) {
-        InitProducerIdRequest request =
-            InitProducerIdRequest.newBuilder().setProducerName(String.format("%04d", i) + "n".repeat(240)).build();
-        // The stopped node may have been the controller leader: retriable errors until a new one
-        // is elected.
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-            .until(() -> stub.initProducerId(request) != null);
-      }
-    } finally {
-      channel.shutdownNow();
     }
   }
 

@@ -4,12 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.proto.v1.BrokerGrpc;
-import dev.runnel.proto.v1.InitProducerIdRequest;
 import dev.runnel.raft.RaftIds;
 import dev.runnel.sdk.Admin;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,13 +43,13 @@ class LogBelowSnapshotTest {
       // open segment (old term) is rolled before the first append, as in the CI failure.
       int away = controllerLeader(cluster);
       int other = away == 1 ? 2 : 1;
-      growControllerLog(cluster, away, 40);
+      TestNodes.growControllerLog(cluster, away, 40, i -> "grow-" + away + "-" + i);
       cluster.stop(away);
 
       Path awayGroup = controllerGroupDir(away);
       Path openSegment = openSegment(awayGroup);
       long awayOpenStart = startOf(openSegment);
-      growControllerLog(cluster, other, 100);
+      TestNodes.growControllerLog(cluster, other, 100, i -> "grow-" + other + "-" + i);
       try (Admin admin = Admin.create(cluster.bootstrap(other))) {
         admin.createTopic("made-while-away", 1, 1, Map.of());
       }
@@ -108,24 +104,6 @@ class LogBelowSnapshotTest {
               return false;
             });
     return leader[0];
-  }
-
-  /** Controller entries, through the node's broker API (one producer id each). */
-  private static void growControllerLog(LocalCluster cluster, int node, int count) {
-    ManagedChannel channel = TestNodes.channel(cluster.node(node));
-    try {
-      var stub = BrokerGrpc.newBlockingStub(channel);
-      for (int i = 0; i < count; i++) {
-        InitProducerIdRequest request =
-            InitProducerIdRequest.newBuilder().setProducerName("grow-" + node + "-" + i).build();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-            .until(() -> stub.initProducerId(request) != null);
-      }
-    } finally {
-      channel.shutdownNow();
-    }
   }
 
   private Path controllerGroupDir(int node) throws IOException {

@@ -1,19 +1,25 @@
 package dev.runnel.node;
 
+import static org.awaitility.Awaitility.await;
+
 import com.google.protobuf.ByteString;
 import dev.runnel.proto.v1.BrokerGrpc;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchResponse;
+import dev.runnel.proto.v1.InitProducerIdRequest;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.RecordSet;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Starts real nodes on loopback with free ports, for tests. */
 final class TestNodes {
@@ -35,6 +41,28 @@ final class TestNodes {
     config.put("node.heartbeat.interval.ms", "2000");
     config.put("node.session.timeout.ms", "10000");
     return config;
+  }
+
+  /**
+   * Commits {@code count} controller entries through {@code node}'s broker API (one InitProducerId
+   * each, named {@code producerName.apply(i)}), so the controller's Raft log grows, rolls and is
+   * purged. The node may have been the controller leader of a stopped node: retriable errors are
+   * retried until a new leader answers.
+   */
+  static void growControllerLog(LocalCluster cluster, int node, int count, IntFunction<String> producerName) {
+    ManagedChannel channel = channel(cluster.node(node));
+    try {
+      var stub = BrokerGrpc.newBlockingStub(channel);
+      for (int i = 0; i < count; i++) {
+        InitProducerIdRequest request = InitProducerIdRequest.newBuilder().setProducerName(producerName.apply(i)).build();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+            .until(() -> stub.initProducerId(request) != null);
+      }
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   static RunnelNode start(Path dataDir) throws Exception {
