@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -72,6 +73,7 @@ public record RaftSettings(
 
   RaftProperties toProperties() {
     RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, new RaftTransport());
     RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
     GrpcConfigKeys.Server.setHost(p, host);
     GrpcConfigKeys.Server.setPort(p, raftPort);
@@ -110,19 +112,11 @@ public record RaftSettings(
     // started but not waited for. Its "async flush" is not used: in Ratis 3.3 it may count entries
     // written while an fsync runs as flushed by that fsync.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !fsyncBeforeCommit);
-    // No snapshot when a server stops. With one, a stopped replica's snapshot is exactly its last
-    // entry and its log is purged empty, so it comes back with nextIndex = snapshot + 1. If that
-    // is also where the leader's (purged) log starts, Ratis 3.3.0 livelocks: the leader has no
-    // term for the entry before its log start, so it sends a snapshot notice instead of entries;
-    // the follower answers ALREADY_INSTALLED (its snapshot + 1 reaches the leader's first index)
-    // without asking its state machine; the leader resets nextIndex to the same place and
-    // notifies again, until its log start moves (for the controller group, whose entries are
-    // tiny, that can take minutes). Seen in ClusterFaultTest as "cannot register with the
-    // controller" after a restart. Without the stop snapshot, a restarted replica's snapshot lies
-    // before its last entry, so a notice reaches its state machine, which copies from the leader.
-    // This makes the livelock rare, not impossible: an automatic snapshot can still land on the
-    // last entry just before a stop (see docs/operations.md, "Fault testing").
-    // The price: a stopped node replays its log since the last snapshot on start, as after a crash
+    // No snapshot when a server stops. It used to make a stopped replica's snapshot exactly its
+    // last entry, which is where the ALREADY_INSTALLED livelock of Ratis 3.3.0 starts when the
+    // leader's log begins right after it; RaftTransport now handles that case (RaftTransportTest
+    // builds it with a stop snapshot). It stays off until turning it back on is measured on its
+    // own: a stopped node replays its log since the last snapshot on start, as after a crash
     // (replayed entries LMDB already holds are skipped).
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
     return p;
