@@ -2,6 +2,7 @@ package dev.runnel.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -49,6 +50,11 @@ final class LogEnv implements AutoCloseable {
   private static final int ENOSPC = 28;
 
   private final Path dir;
+  /**
+   * The file system of {@link #dir}, looked up once: finding it reads the mount table, which cost about 1 % of a
+   * node's CPU when done for every produced batch; its usable space is read afresh on each check.
+   */
+  private final FileStore fileStore;
   private final LogConfig config;
   private final Env<ByteBuffer> env;
   private final Dbi<ByteBuffer> log;
@@ -62,6 +68,11 @@ final class LogEnv implements AutoCloseable {
 
   private LogEnv(Path dir, LogConfig config, Env<ByteBuffer> env) {
     this.dir = dir;
+    try {
+      this.fileStore = Files.getFileStore(dir);
+    } catch (IOException e) {
+      throw new StorageException("cannot find the file system of partition log directory " + dir, e);
+    }
     this.config = config;
     this.env = env;
     this.log = env.openDbi(LOG_DB, DbiFlags.MDB_CREATE);
@@ -222,7 +233,7 @@ final class LogEnv implements AutoCloseable {
     }
     long usableBytes;
     try {
-      usableBytes = Files.getFileStore(dir).getUsableSpace();
+      usableBytes = fileStore.getUsableSpace();
     } catch (IOException e) {
       throw new StorageException("cannot read free space of the file system of " + dir, e);
     }
