@@ -52,7 +52,7 @@ public final class RaftTransport implements RpcType {
     }
   }
 
-  static final class Appender extends GrpcLogAppender {
+  private static final class Appender extends GrpcLogAppender {
     Appender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
       super(server, state, follower);
     }
@@ -71,7 +71,7 @@ public final class RaftTransport implements RpcType {
    * first log entry, and is to receive entries from there: then the entries, not a snapshot
    * notice, are what it needs.
    */
-  static boolean followerSnapshotEndsBeforeLogStart(FollowerInfo follower, RaftLog log) {
+  private static boolean followerSnapshotEndsBeforeLogStart(FollowerInfo follower, RaftLog log) {
     long next = follower.getNextIndex();
     return next > 0
         && next == log.getStartIndex()
