@@ -3,29 +3,13 @@ package dev.runnel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.loadtest.LocalNode;
+import dev.runnel.loadtest.WithLocalNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code runnel sql}: headless files, the shell on stdin, and errors as one line with a position. */
-class SqlCommandTest {
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
+class SqlCommandTest extends WithLocalNode {
   private static String[] args(String... extra) {
     String[] base = {"sql", "--bootstrap", node.bootstrap(), "--state-dir", dir.resolve("state").toString()};
     String[] all = new String[base.length + extra.length];

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runnel.loadtest.LocalNode;
+import dev.runnel.loadtest.WithLocalNode;
 import dev.runnel.sql.SqlConfig;
 import dev.runnel.sql.SqlEngine;
 import java.io.ByteArrayInputStream;
@@ -19,30 +19,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shell of {@code runnel sql} on the engine in this process, driven through its input stream
  * (so with plain lines, as stdin is not a terminal) against a real node: the same {@link SqlShell}
  * serves {@code --server} (SqlServerShellTest).
  */
-class SqlShellTest {
-  @TempDir static Path dir;
-  static LocalNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = LocalNode.start(dir.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
+class SqlShellTest extends WithLocalNode {
   private static Cli.Result shell(String input, Path history) {
     return Cli.runWithInput(input, "sql", "--bootstrap", node.bootstrap(), "--state-dir", dir.resolve("state").toString(),
         "--service-id", "shell", "--history-file", history.toString());

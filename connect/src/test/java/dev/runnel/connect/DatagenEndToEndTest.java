@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runnel.loadtest.WithLocalNode;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
 import dev.runnel.sdk.TopicPartition;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runnel.connect.errors.DeadLetterQueue;
 import dev.runnel.connect.herder.ConnectorStatus;
 import dev.runnel.connect.runtime.State;
+import dev.runnel.loadtest.WithLocalNode;
 import dev.runnel.sdk.Admin;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runnel.loadtest.WithLocalNode;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.PartitionLag;
 import dev.runnel.sdk.Admin;

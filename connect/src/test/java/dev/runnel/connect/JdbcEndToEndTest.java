@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.runnel.connectors.testing.PostgresServer;
+import dev.runnel.loadtest.WithLocalNode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;

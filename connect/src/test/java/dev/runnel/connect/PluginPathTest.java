@@ -12,6 +12,7 @@ import dev.runnel.connect.plugins.PluginClassLoader;
 import dev.runnel.connect.plugins.PluginDesc;
 import dev.runnel.connect.plugins.PluginType;
 import dev.runnel.connect.plugins.Plugins;
+import dev.runnel.loadtest.WithLocalNode;
 import dev.runnel.sdk.Consumer;
 import dev.runnel.sdk.ConsumerRecord;
 import java.io.IOException;

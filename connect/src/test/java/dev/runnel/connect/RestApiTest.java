@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runnel.loadtest.WithLocalNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static dev.runnel.connect.ConnectTestSupport.lines;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.runnel.loadtest.WithLocalNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

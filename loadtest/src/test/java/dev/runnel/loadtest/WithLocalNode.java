@@ -1,6 +1,5 @@
-package dev.runnel.connect;
+package dev.runnel.loadtest;
 
-import dev.runnel.loadtest.LocalNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,17 +10,17 @@ import org.junit.jupiter.api.io.TempDir;
  * directory ({@code dir}, also theirs for files) and closed after them. Test classes run one at a
  * time (no parallel execution is configured), so the static fields belong to the running class.
  */
-abstract class WithLocalNode {
-  @TempDir static Path dir;
-  static LocalNode node;
+public abstract class WithLocalNode {
+  @TempDir protected static Path dir;
+  protected static LocalNode node;
 
   @BeforeAll
-  static void startNode() throws Exception {
+  protected static void startNode() throws Exception {
     node = LocalNode.start(dir.resolve("node"));
   }
 
   @AfterAll
-  static void stopNode() {
+  protected static void stopNode() {
     if (node != null) {
       node.close();
       node = null;
