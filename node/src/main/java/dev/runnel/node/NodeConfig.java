@@ -101,6 +101,13 @@ public final class NodeConfig {
     k.put(
         "produce.stream.requests.max",
         new String[] {"1024", "unanswered requests one ProduceStream may have; more are answered BUSY"});
+    k.put(
+        "raft.append.entries.in.flight.max",
+        new String[] {
+          "1",
+          "Raft entries of one partition being replicated at once; batches arriving meanwhile"
+              + " are coalesced into the next entry (0: every batch is its own entry)"
+        });
     k.put("fetch.max.bytes", new String[] {"67108864", "upper bound of one fetch/stream message"});
     k.put("fetch.max.wait.ms", new String[] {"30000", "upper bound of a fetch long poll"});
     k.put("subscribe.streams.max", new String[] {"1024", "most concurrent Subscribe streams"});
@@ -228,6 +235,7 @@ public final class NodeConfig {
     longIn("produce.pending.bytes.max.per.partition", 1024, 1L << 40);
     longIn("produce.pending.bytes.max", 1024, 1L << 40);
     intIn("produce.stream.requests.max", 1, 1_000_000);
+    intIn("raft.append.entries.in.flight.max", 0, 1024);
     longIn("producer.id.expiration.ms", 1_000, 365L * 86_400_000);
     intIn("fetch.max.bytes", 1024, 256 << 20);
     intIn("fetch.max.wait.ms", 0, 600_000);

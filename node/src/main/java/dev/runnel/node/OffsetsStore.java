@@ -8,21 +8,18 @@ import dev.runnel.node.group.OffsetsTopic;
 import dev.runnel.node.group.TopicPartition;
 import dev.runnel.proto.Codecs;
 import dev.runnel.proto.internal.AppendBatchCommand;
-import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.ControllerCommand;
 import dev.runnel.proto.internal.CreateTopicCommand;
 import dev.runnel.proto.internal.GroupOffset;
 import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.OffsetCommitKey;
 import dev.runnel.proto.internal.OpaqueRecordBatch;
-import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.Codec;
 import dev.runnel.proto.v1.ErrorReason;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordSet;
 import dev.runnel.raft.Placement;
-import dev.runnel.raft.RaftMessages;
 import dev.runnel.storage.StoredBatch;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,17 +265,12 @@ public final class OffsetsStore {
                 false),
             nowMs);
     handle.log().checkCapacity(command.getPayload().size());
-    return node.raft()
-        .submit(handle.groupId(), RaftMessages.of(PartitionCommand.newBuilder().setAppend(command).build()))
+    return handle
+        .appender()
+        .append(command, ReplicationLevel.MAJORITY)
         .orTimeout(node.produceTimeoutMs(), TimeUnit.MILLISECONDS)
         .thenApply(
-            reply -> {
-              AppendResult result;
-              try {
-                result = AppendResult.parseFrom(RaftMessages.bytes(reply));
-              } catch (IOException e) {
-                throw new IllegalStateException("undecodable append reply", e);
-              }
+            result -> {
               for (int i = 0; i < order.size(); i++) {
                 view.apply(group, order.get(i), changes.get(order.get(i)), result.getBaseOffset() + i);
               }

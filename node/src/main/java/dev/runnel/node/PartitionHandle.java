@@ -1,5 +1,6 @@
 package dev.runnel.node;
 
+import dev.runnel.raft.AppendCoalescer;
 import dev.runnel.storage.CorruptBatchException;
 import dev.runnel.storage.PartitionLog;
 import dev.runnel.storage.StoredBatch;
@@ -18,6 +19,7 @@ public final class PartitionHandle {
   private final int partition;
   private final RaftGroupId groupId;
   private final PartitionLog log;
+  private final AppendCoalescer appender;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile boolean closed;
   private final Consumer<CorruptBatchException> onCorrupt;
@@ -28,11 +30,13 @@ public final class PartitionHandle {
       int partition,
       RaftGroupId groupId,
       PartitionLog log,
+      AppendCoalescer appender,
       Consumer<CorruptBatchException> onCorrupt) {
     this.topic = topic;
     this.partition = partition;
     this.groupId = groupId;
     this.log = log;
+    this.appender = appender;
     this.onCorrupt = onCorrupt;
     log.setAppendListener(ignoredNextOffset -> signalAppend());
   }
@@ -51,6 +55,11 @@ public final class PartitionHandle {
 
   public PartitionLog log() {
     return log;
+  }
+
+  /** Where produced batches go into the partition's Raft group while this node leads it. */
+  public AppendCoalescer appender() {
+    return appender;
   }
 
   /** Bytes of batches accepted for this partition and not yet committed (see ProduceBudget). */

@@ -3,6 +3,7 @@ package dev.runnel.node;
 import dev.runnel.node.metrics.NodeMetrics;
 import dev.runnel.proto.internal.NodeRecord;
 import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.raft.AppendCoalescer;
 import dev.runnel.raft.ClusterMetadata;
 import dev.runnel.raft.PartitionStateMachine;
 import dev.runnel.raft.RaftHost;
@@ -43,6 +44,7 @@ final class Reconciler implements AutoCloseable {
   private final ClusterMetadata metadata;
   private final PartitionDirectory directory;
   private final NodeMetrics metrics;
+  private final int appendEntriesInFlightMax;
   /** Passes after every metadata change, and every few seconds to finish replica moves. */
   private static final long PERIODIC_PASS_MS = 2_000;
 
@@ -54,8 +56,13 @@ final class Reconciler implements AutoCloseable {
   private final Set<RaftGroupId> membershipChanges = ConcurrentHashMap.newKeySet();
 
   Reconciler(
-      RaftHost raft, ClusterMetadata metadata, PartitionDirectory directory, NodeMetrics metrics) {
+      RaftHost raft,
+      ClusterMetadata metadata,
+      PartitionDirectory directory,
+      NodeMetrics metrics,
+      int appendEntriesInFlightMax) {
     this.metrics = metrics;
+    this.appendEntriesInFlightMax = appendEntriesInFlightMax;
     this.raft = raft;
     this.metadata = metadata;
     this.directory = directory;
@@ -165,12 +172,22 @@ final class Reconciler implements AutoCloseable {
       if (sm == null || sm.log() == null) {
         throw new IllegalStateException("group " + id + " has no partition state machine");
       }
+      AppendCoalescer appender =
+          new AppendCoalescer(
+              raft,
+              id,
+              appendEntriesInFlightMax,
+              raft.settings().entryBytesMax(),
+              batches -> {
+                metrics.raftAppendEntries.inc();
+                metrics.raftAppendBatches.inc(batches);
+              });
       directory
           .hosted()
           .put(
               key,
               new PartitionHandle(
-                  topic.getName(), key.partition(), id, sm.log(), damaged -> repair(sm, damaged)));
+                  topic.getName(), key.partition(), id, sm.log(), appender, damaged -> repair(sm, damaged)));
       LOG.info("opened partition {}-{}", topic.getName(), key.partition());
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot open partition {}-{}: {}", topic.getName(), key.partition(), e.toString());

@@ -138,7 +138,12 @@ public final class RunnelNode implements AutoCloseable {
       ControllerStateMachine controller = raft.controller();
       PartitionDirectory directory = new PartitionDirectory(controller.metadata(), nodeId);
       NodeMetrics metrics = new NodeMetrics();
-      Reconciler reconciler = new Reconciler(raft, controller.metadata(), directory, metrics);
+      Reconciler reconciler = new Reconciler(
+              raft,
+              controller.metadata(),
+              directory,
+              metrics,
+              config.intValue("raft.append.entries.in.flight.max"));
       controller.addTopicListener(reconciler::reconcileSoon);
 
       ExecutorService readExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("runnel-read"));

@@ -3,6 +3,9 @@ package dev.runnel.raft;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.proto.internal.AppendBatchCommand;
+import dev.runnel.proto.internal.AppendBatchesCommand;
+import dev.runnel.proto.internal.AppendOutcome;
+import dev.runnel.proto.internal.AppendOutcomes;
 import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.ReplicaSyncChunk;
@@ -211,12 +214,12 @@ public final class PartitionStateMachine extends BaseStateMachine {
     return catchUps.get();
   }
 
-  /** On the leader, a batch's command object travels to {@link #applyTransaction} unparsed. */
+  /** On the leader, an entry's command objects travel to {@link #applyTransaction} unparsed. */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext.Builder trx = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
     if (request.getMessage() instanceof AppendMessage append) {
-      trx.setStateMachineContext(append.command());
+      trx.setStateMachineContext(append);
     }
     return trx.build();
   }
@@ -231,7 +234,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     }
   }
 
-  /** {@code submitted}: the leader's own AppendBatchCommand for this entry, or null (then parsed). */
+  /** {@code submitted}: the leader's own AppendMessage for this entry, or null (then parsed). */
   private CompletableFuture<Message> apply(LogEntryProto entry, Object submitted) {
     long index = entry.getIndex();
     long term = entry.getTerm();
@@ -241,15 +244,18 @@ public final class PartitionStateMachine extends BaseStateMachine {
     }
     try {
       PartitionCommand command =
-          submitted instanceof AppendBatchCommand append
-              ? PartitionCommand.newBuilder().setAppend(append).build()
+          submitted instanceof AppendMessage append
+              ? append.command()
               : parse(entry.getStateMachineLogEntry().getLogData());
-      AppendResult result =
-          command.hasTruncatePrefix()
-              ? truncate(command.getTruncatePrefix().getOffset(), index, term)
-              : append(command.getAppend(), index, term);
+      Message result =
+          switch (command.getCommandCase()) {
+            case APPEND -> RaftMessages.of(append(command.getAppend(), index, term));
+            case APPEND_BATCHES -> RaftMessages.of(appendAll(command.getAppendBatches(), index, term));
+            case TRUNCATE_PREFIX -> RaftMessages.of(truncate(command.getTruncatePrefix().getOffset(), index, term));
+            default -> throw new IOException("unknown partition command " + command.getCommandCase());
+          };
       updateLastAppliedTermIndex(term, index);
-      return CompletableFuture.completedFuture(RaftMessages.of(result));
+      return CompletableFuture.completedFuture(result);
     } catch (DuplicateBatchException e) {
       // A retry of a batch already in the log: the producer gets the original's offset.
       log.recordApplied(index, term);
@@ -276,8 +282,44 @@ public final class PartitionStateMachine extends BaseStateMachine {
   }
 
   private AppendResult append(AppendBatchCommand cmd, long index, long term) {
-    BatchHeader header =
-        new BatchHeader(
+    BatchHeader stored =
+        log.append(header(cmd), cmd.getPayload().asReadOnlyByteBuffer(), cmd.getProducerIdExpirationMs(), index, term);
+    return AppendResult.newBuilder()
+        .setBaseOffset(stored.baseOffset())
+        .setLogAppendTimeMs(stored.appendTimeMs())
+        .build();
+  }
+
+  /**
+   * The batches of a coalesced entry, in one LMDB transaction; a refused batch (duplicate, sequence
+   * gap, fenced epoch, bad CRC) gets its outcome without failing the others.
+   */
+  private AppendOutcomes appendAll(AppendBatchesCommand cmd, long index, long term) {
+    List<PartitionLog.BatchAppend> batches = new ArrayList<>(cmd.getBatchesCount());
+    for (AppendBatchCommand batch : cmd.getBatchesList()) {
+      batches.add(
+          new PartitionLog.BatchAppend(
+              header(batch), batch.getPayload().asReadOnlyByteBuffer(), batch.getProducerIdExpirationMs()));
+    }
+    AppendOutcomes.Builder outcomes = AppendOutcomes.newBuilder();
+    for (PartitionLog.AppendOutcome outcome : log.appendAll(batches, index, term)) {
+      AppendOutcome.Builder out = outcomes.addOutcomesBuilder();
+      if (outcome.stored() != null) {
+        out.setResult(
+            AppendResult.newBuilder()
+                .setBaseOffset(outcome.stored().baseOffset())
+                .setLogAppendTimeMs(outcome.stored().appendTimeMs()));
+      } else if (outcome.refused() == null) {
+        out.setResult(AppendResult.newBuilder().setBaseOffset(outcome.duplicateOf()).setDuplicate(true));
+      } else {
+        out.setRefusal(AppendRefusals.of(outcome.refused()));
+      }
+    }
+    return outcomes.build();
+  }
+
+  private static BatchHeader header(AppendBatchCommand cmd) {
+    return new BatchHeader(
             0,
             cmd.getRecordCount(),
             cmd.getFirstTimestampMs(),
@@ -288,12 +330,6 @@ public final class PartitionStateMachine extends BaseStateMachine {
             (byte) cmd.getCodec(),
             cmd.getAppendTimeMs(),
             cmd.getCrc32C());
-    BatchHeader stored =
-        log.append(header, cmd.getPayload().asReadOnlyByteBuffer(), cmd.getProducerIdExpirationMs(), index, term);
-    return AppendResult.newBuilder()
-        .setBaseOffset(stored.baseOffset())
-        .setLogAppendTimeMs(stored.appendTimeMs())
-        .build();
   }
 
   private AppendResult truncate(long offset, long index, long term) {

@@ -119,27 +119,97 @@ public final class PartitionLog implements AutoCloseable {
    */
   public synchronized BatchHeader append(
       BatchHeader header, ByteBuffer payload, long producerIdExpirationMs, long appliedIndex, long appliedTerm) {
-    Objects.requireNonNull(header, "header");
-    Objects.requireNonNull(payload, "payload");
-    if (header.recordCount() <= 0) {
-      throw new IllegalArgumentException("a batch needs at least one record, got recordCount " + header.recordCount());
-    }
-    if (payload.remaining() > BATCH_PAYLOAD_BYTES_MAX) {
-      throw new IllegalArgumentException("batch payload of " + payload.remaining()
-          + " bytes exceeds BATCH_PAYLOAD_BYTES_MAX " + BATCH_PAYLOAD_BYTES_MAX);
-    }
+    BatchAppend batch = new BatchAppend(header, payload, producerIdExpirationMs);
     LogState before = state;
     requireAppliedAdvances(before, appliedIndex, appliedTerm);
-    int payloadCrc = Crc32c.of(payload);
-    if (payloadCrc != header.crc32c()) {
-      throw new CorruptBatchException("batch for offset " + before.nextOffset() + " failed its CRC32C check: header "
-          + Integer.toHexString(header.crc32c()) + ", payload " + Integer.toHexString(payloadCrc));
-    }
-    BatchHeader stored = header.withBaseOffset(before.nextOffset());
+    BatchHeader stored = checked(batch, before.nextOffset());
     int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
     writeBatch(stored, payload, before.afterAppend(stored, storedBytes, appliedIndex, appliedTerm),
         txn -> producers.track(txn, stored, producerIdExpirationMs));
     return stored;
+  }
+
+  /**
+   * Appends the batches of one Raft entry that carries several (the leader coalesced produce requests that queued up
+   * behind each other) in order, and records the entry, all in one write transaction: a crash leaves either all of
+   * them or none, so a replay applies the entry whole. Unlike {@link #append}, a batch that is refused (a retry of one
+   * already stored, an idempotent producer's sequence gap or fenced epoch, a failed CRC32C) does not fail the others:
+   * it is reported in its outcome and the rest are stored. Writer thread only.
+   *
+   * @throws StorageFullException if the batches do not fit; then none is stored and the entry is not recorded
+   */
+  public synchronized List<AppendOutcome> appendAll(List<BatchAppend> batches, long appliedIndex, long appliedTerm) {
+    LogState before = state;
+    requireAppliedAdvances(before, appliedIndex, appliedTerm);
+    AppendOutcome[] outcomes = new AppendOutcome[batches.size()];
+    LogState[] after = new LogState[1];
+    long[] timeIndexMax = new long[1];
+    env.write(txn -> {
+      // Run again from the start if LMDB grows its map (see LogEnv.write), so nothing outside the txn changes here.
+      LogState running = before;
+      long runningTimeIndexMax = timeIndexMaxTimestampMs;
+      for (int i = 0; i < outcomes.length; i++) {
+        BatchAppend batch = batches.get(i);
+        try {
+          BatchHeader stored = checked(batch, running.nextOffset());
+          producers.track(txn, stored, batch.producerIdExpirationMs());
+          runningTimeIndexMax = putBatch(txn, stored, batch.payload(), runningTimeIndexMax);
+          running = running.afterAppend(stored, BatchHeader.SIZE_BYTES + batch.payload().remaining(), appliedIndex,
+              appliedTerm);
+          outcomes[i] = new AppendOutcome(stored, null, -1);
+        } catch (DuplicateBatchException e) {
+          outcomes[i] = new AppendOutcome(null, null, e.getBaseOffset());
+        } catch (CorruptBatchException | OutOfOrderSequenceException | ProducerFencedException e) {
+          outcomes[i] = new AppendOutcome(null, e, -1);
+        }
+      }
+      running = running.withApplied(appliedIndex, appliedTerm);
+      putState(txn, running);
+      after[0] = running;
+      timeIndexMax[0] = runningTimeIndexMax;
+    });
+    state = after[0];
+    timeIndexMaxTimestampMs = timeIndexMax[0];
+    if (after[0].nextOffset() != before.nextOffset()) {
+      notifyAppended(after[0].nextOffset());
+    }
+    return List.of(outcomes);
+  }
+
+  /** One batch of a Raft entry that carries several ({@link #appendAll}); fields as in {@link #append}. */
+  public record BatchAppend(BatchHeader header, ByteBuffer payload, long producerIdExpirationMs) {
+    public BatchAppend {
+      Objects.requireNonNull(header, "header");
+      Objects.requireNonNull(payload, "payload");
+    }
+  }
+
+  /**
+   * What became of one batch of {@link #appendAll}: {@code stored} (as stored, with its base offset); or a retry of a
+   * batch already stored, whose base offset is {@code duplicateOf}; or {@code refused} with the reason.
+   */
+  public record AppendOutcome(BatchHeader stored, StorageException refused, long duplicateOf) {}
+
+  /**
+   * The header {@code batch} gets at {@code nextOffset}, after checking its size and CRC32C.
+   *
+   * @throws CorruptBatchException if the payload does not match the header's CRC32C
+   */
+  private static BatchHeader checked(BatchAppend batch, long nextOffset) {
+    if (batch.header().recordCount() <= 0) {
+      throw new IllegalArgumentException(
+          "a batch needs at least one record, got recordCount " + batch.header().recordCount());
+    }
+    if (batch.payload().remaining() > BATCH_PAYLOAD_BYTES_MAX) {
+      throw new IllegalArgumentException("batch payload of " + batch.payload().remaining()
+          + " bytes exceeds BATCH_PAYLOAD_BYTES_MAX " + BATCH_PAYLOAD_BYTES_MAX);
+    }
+    int payloadCrc = Crc32c.of(batch.payload());
+    if (payloadCrc != batch.header().crc32c()) {
+      throw new CorruptBatchException("batch for offset " + nextOffset + " failed its CRC32C check: header "
+          + Integer.toHexString(batch.header().crc32c()) + ", payload " + Integer.toHexString(payloadCrc));
+    }
+    return batch.header().withBaseOffset(nextOffset);
   }
 
   /** What this partition remembers of an idempotent producer, or null if it never wrote here. Any thread. */
@@ -149,26 +219,34 @@ public final class PartitionLog implements AutoCloseable {
 
   /** Stores a batch at its base offset with the time index and the new state, in one write transaction. */
   private void writeBatch(BatchHeader stored, ByteBuffer payload, LogState after, Consumer<Txn<ByteBuffer>> extra) {
-    int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
-    boolean timeIndexGrows = stored.maxTimestampMs() > timeIndexMaxTimestampMs;
+    long[] timeIndexMax = new long[1];
     env.write(txn -> {
       extra.accept(txn);
-      // MDB_APPEND: keys only grow, so LMDB fills pages completely instead of splitting them half-empty.
-      ByteBuffer value = env.log().reserve(txn, Keys.encodeLong(writeOffsetKey, stored.baseOffset()), storedBytes,
-          PutFlags.MDB_APPEND);
-      stored.writeTo(value);
-      value.put(payload.duplicate());
-      if (timeIndexGrows) {
-        env.timeIndex().put(txn, Keys.encodeLong(writeTimestampKey, Keys.timestampKey(stored.maxTimestampMs())),
-            Keys.encodeLong(writeTimestampValue, stored.baseOffset()), PutFlags.MDB_APPEND);
-      }
+      timeIndexMax[0] = putBatch(txn, stored, payload, timeIndexMaxTimestampMs);
       putState(txn, after);
     });
     state = after;
-    if (timeIndexGrows) {
-      timeIndexMaxTimestampMs = stored.maxTimestampMs();
-    }
+    timeIndexMaxTimestampMs = timeIndexMax[0];
     notifyAppended(after.nextOffset());
+  }
+
+  /**
+   * Puts a batch at its base offset, and a time-index entry when it raises the running maximum timestamp {@code
+   * timeIndexMax}; returns the running maximum after it.
+   */
+  private long putBatch(Txn<ByteBuffer> txn, BatchHeader stored, ByteBuffer payload, long timeIndexMax) {
+    int storedBytes = BatchHeader.SIZE_BYTES + payload.remaining();
+    // MDB_APPEND: keys only grow, so LMDB fills pages completely instead of splitting them half-empty.
+    ByteBuffer value = env.log().reserve(txn, Keys.encodeLong(writeOffsetKey, stored.baseOffset()), storedBytes,
+        PutFlags.MDB_APPEND);
+    stored.writeTo(value);
+    value.put(payload.duplicate());
+    if (stored.maxTimestampMs() <= timeIndexMax) {
+      return timeIndexMax;
+    }
+    env.timeIndex().put(txn, Keys.encodeLong(writeTimestampKey, Keys.timestampKey(stored.maxTimestampMs())),
+        Keys.encodeLong(writeTimestampValue, stored.baseOffset()), PutFlags.MDB_APPEND);
+    return stored.maxTimestampMs();
   }
 
   /** Records that a Raft entry was applied without appending a batch (meta only, one transaction). Writer only. */

@@ -27,8 +27,6 @@ import dev.runnel.proto.v1.ProduceResponse;
 import dev.runnel.proto.v1.ProduceStreamResponse;
 import dev.runnel.proto.v1.SubscribeRequest;
 import dev.runnel.node.group.OffsetsTopic;
-import dev.runnel.raft.AppendMessage;
-import dev.runnel.raft.RaftMessages;
 import dev.runnel.storage.StoredBatch;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -36,13 +34,11 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
-import org.apache.ratis.protocol.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,14 +185,9 @@ public final class BrokerService {
           node.produceBudget()
               .acquire(handle.pendingProduceBytes(), command.getPayload().size(), handle.toString());
       Timer.Context commit = node.metrics().raftCommit.time();
-      CompletableFuture<Message> committed;
+      CompletableFuture<AppendResult> committed;
       try {
-        committed =
-            node.raft()
-                .submit(
-                    handle.groupId(),
-                    new AppendMessage(command),
-                    level);
+        committed = handle.appender().append(command, level);
       } catch (RuntimeException e) {
         permit.release();
         throw e;
@@ -226,19 +217,12 @@ public final class BrokerService {
       TopicRecord topic,
       AppendBatchCommand command,
       int partition,
-      Message reply,
+      AppendResult result,
       Throwable failure,
       StreamObserver<ProduceResponse> response) {
     if (failure != null) {
       node.metrics().produceErrors.mark();
       response.onError(GrpcErrors.toStatus(failure));
-      return;
-    }
-    AppendResult result;
-    try {
-      result = AppendResult.parseFrom(RaftMessages.bytes(reply));
-    } catch (IOException e) {
-      response.onError(GrpcErrors.toStatus(new IllegalStateException("bad reply", e)));
       return;
     }
     if (!result.getDuplicate()) {

@@ -23,6 +23,9 @@ public final class NodeMetrics {
   public final Meter bytesOut = registry.meter("runnel.bytes.out");
   public final Meter recordsIn = registry.meter("runnel.records.in");
   public final Meter produceErrors = registry.meter("runnel.produce.errors");
+  /** Raft entries of produced batches submitted by this node as leader, and the batches in them. */
+  public final Counter raftAppendEntries = registry.counter("runnel.raft.append.entries");
+  public final Counter raftAppendBatches = registry.counter("runnel.raft.append.batches");
   public final Counter subscribeStreams = registry.counter("runnel.subscribe.streams");
   public final Counter corruptBatchesFound = registry.counter("runnel.corrupt.batches.found");
   public final Counter corruptBatchesRepaired = registry.counter("runnel.corrupt.batches.repaired");
