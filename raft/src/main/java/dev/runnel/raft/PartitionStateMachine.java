@@ -320,16 +320,16 @@ public final class PartitionStateMachine extends BaseStateMachine {
 
   private static BatchHeader header(AppendBatchCommand cmd) {
     return new BatchHeader(
-            0,
-            cmd.getRecordCount(),
-            cmd.getFirstTimestampMs(),
-            cmd.getMaxTimestampMs(),
-            cmd.getProducerId(),
-            (short) cmd.getProducerEpoch(),
-            cmd.getBaseSequence(),
-            (byte) cmd.getCodec(),
-            cmd.getAppendTimeMs(),
-            cmd.getCrc32C());
+        0,
+        cmd.getRecordCount(),
+        cmd.getFirstTimestampMs(),
+        cmd.getMaxTimestampMs(),
+        cmd.getProducerId(),
+        (short) cmd.getProducerEpoch(),
+        cmd.getBaseSequence(),
+        (byte) cmd.getCodec(),
+        cmd.getAppendTimeMs(),
+        cmd.getCrc32C());
   }
 
   private AppendResult truncate(long offset, long index, long term) {
