@@ -10,7 +10,8 @@
 #   --runs N       runs of each workload on each system (default 3; the table shows medians)
 #   --single LIST  single-node workloads, of a a2 b c d d2 (default "a b c d"; "" skips them;
 #                  a2 = a measured after a 45 s warm-up)
-#   --rf3 LIST     three-node workloads, of e-produce e-e2e (default "e-produce e-e2e"; "" skips)
+#   --rf3 LIST     three-node workloads, of e-produce e-e2e e2-e2e (default "e-produce e-e2e"; ""
+#                  skips; e2-e2e = e-e2e measured after a 150 s warm-up)
 #   --systems LIST which systems, of runnel runnel-bg kafka (default all three; kafka = both flush
 #                  settings; runnel-bg = one Runnel node with raft.log.fsync=background, single-node
 #                  workloads only)
@@ -76,6 +77,7 @@ workload_file() {
     d2) echo "$root/loadtest/workloads/d2-e2e-2k.yaml" ;;
     e-produce) echo "$root/loadtest/workloads/e-rf3-produce-1k.yaml" ;;
     e-e2e) echo "$root/loadtest/workloads/e-rf3-e2e-2k.yaml" ;;
+    e2-e2e) echo "$root/loadtest/workloads/e2-rf3-e2e-2k-warm.yaml" ;;
     *) echo "compare-kafka: unknown workload '$1'" >&2; exit 2 ;;
   esac
 }
