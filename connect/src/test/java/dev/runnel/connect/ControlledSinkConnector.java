@@ -28,6 +28,8 @@ public final class ControlledSinkConnector extends SinkConnector {
     public final List<Throwable> actionErrors = new CopyOnWriteArrayList<>();
     /** How many times a task of this connector was started. */
     public final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many times a task of this connector was stopped (its stop() returned). */
+    public final java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
     /** When set, the next put() throws (the task fails). */
     public final java.util.concurrent.atomic.AtomicBoolean failNextPut = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -107,7 +109,9 @@ public final class ControlledSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void stop() {}
+    public void stop() {
+      probe.stops.incrementAndGet();
+    }
 
     @Override
     public String version() {

@@ -100,10 +100,14 @@ class DistributedSinkTest extends WithLocalNode {
       produce(producer, 8);
       await().atMost(WAIT).until(() -> delivered(probe).size() == produced);
 
-      // Stop: no tasks, the config stays; resume starts it again.
+      // Stop: no tasks, the config stays; resume starts it again. The status lists no tasks as
+      // soon as the connector is stopped, while the task threads may still be finishing: wait
+      // for both tasks' stop() before checking that nothing more is delivered.
+      int stopsBefore = probe.stops.get();
       assertEquals(204, rest.put("/connectors/" + NAME + "/stop", null).status());
       awaitConnector(rest, "STOPPED");
       await().atMost(WAIT).until(() -> taskStates(rest).isEmpty());
+      await().atMost(WAIT).until(() -> probe.stops.get() >= stopsBefore + 2);
       assertEquals(TOPIC, rest.get("/connectors/" + NAME + "/config").body().at("/topics").asText());
       int beforeStop = probe.delivered.size();
       produce(producer, 8);
