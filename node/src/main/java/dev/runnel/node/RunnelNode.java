@@ -138,7 +138,8 @@ public final class RunnelNode implements AutoCloseable {
       ControllerStateMachine controller = raft.controller();
       PartitionDirectory directory = new PartitionDirectory(controller.metadata(), nodeId);
       NodeMetrics metrics = new NodeMetrics();
-      Reconciler reconciler = new Reconciler(
+      Reconciler reconciler =
+          new Reconciler(
               raft,
               controller.metadata(),
               directory,
