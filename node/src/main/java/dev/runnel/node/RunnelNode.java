@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.server.DivisionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -362,6 +363,17 @@ public final class RunnelNode implements AutoCloseable {
   /** The log start offset of this node's own replica of a partition (for tests and tools). */
   public long describeLocal(String topic, int partition) {
     return context.directory().get(topic, partition).log().logStartOffset();
+  }
+
+  /** The Raft log index this node's replica of a partition has on disk (for tests). */
+  long raftFlushedIndex(String topic, int partition) {
+    return raft.flushedIndex(context.directory().get(topic, partition).groupId());
+  }
+
+  /** The Raft log index this node's replica of a partition has applied (for tests). */
+  long raftAppliedIndex(String topic, int partition) {
+    DivisionInfo info = raft.info(context.directory().get(topic, partition).groupId());
+    return info == null ? -1 : info.getLastAppliedIndex();
   }
 
   public NodeMetrics metrics() {

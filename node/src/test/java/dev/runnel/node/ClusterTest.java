@@ -69,9 +69,23 @@ class ClusterTest {
       try (Producer all =
           Producer.builder().bootstrap(cluster.bootstrap(2)).acks(Acks.ACKS_ALL).build()) {
         RecordMetadata md = all.sendSync(ProducerRecord.of("replicated", null, "-2".getBytes(StandardCharsets.UTF_8)));
-        // acks=all: every replica holds it the moment it is acknowledged.
+        // acks=all: every replica's Raft log has it on disk the moment it is acknowledged. The
+        // leader applied it before answering and nothing else writes to the topic meanwhile, so
+        // the highest applied index among the replicas is the record's entry ...
+        long entry = 0;
         for (int n = 1; n <= 3; n++) {
-          assertTrue(cluster.readValues(n, "replicated", md.partition()).contains(-2), "node " + n + " has the acks=all record");
+          entry = Math.max(entry, cluster.node(n).raftAppliedIndex("replicated", md.partition()));
+        }
+        for (int n = 1; n <= 3; n++) {
+          long flushed = cluster.node(n).raftFlushedIndex("replicated", md.partition());
+          assertTrue(flushed >= entry, "node " + n + " has the acks=all entry " + entry + " on disk, has " + flushed);
+        }
+        // ... and each applies it to its partition log once it learns of the commit.
+        for (int n = 1; n <= 3; n++) {
+          int node = n;
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> cluster.readValues(node, "replicated", md.partition()).contains(-2));
         }
       }
 

@@ -497,6 +497,18 @@ public final class RaftHost implements AutoCloseable {
     }
   }
 
+  /**
+   * The index of the last entry this replica's Raft log has written to disk, or -1 when the group
+   * is not hosted here. An {@code ALL} write is acknowledged once every replica's value passed it.
+   */
+  public long flushedIndex(RaftGroupId groupId) {
+    try {
+      return server.getDivision(groupId).getRaftLog().getFlushIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** The state machine of a hosted partition group, or null when not hosted (yet). */
   public PartitionStateMachine partition(RaftGroupId groupId) {
     try {
