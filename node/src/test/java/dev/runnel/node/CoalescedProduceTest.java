@@ -92,7 +92,7 @@ class CoalescedProduceTest {
     List<CompletableFuture<Map<String, Long>>> runs = new ArrayList<>();
     for (int p = 0; p < PRODUCERS; p++) {
       int producerIndex = p;
-      runs.add(CompletableFuture.supplyAsync(() -> produce(node, producerIndex)));
+      runs.add(CompletableFuture.supplyAsync(() -> produce(node, producerIndex), OwnThreads.EACH));
     }
     Map<String, Long> offsets = new HashMap<>();
     for (CompletableFuture<Map<String, Long>> run : runs) {

@@ -94,7 +94,8 @@ final class LocalCluster implements AutoCloseable {
                 } catch (Exception e) {
                   throw new IllegalStateException("node " + nodeId + " did not start", e);
                 }
-              }));
+              },
+              OwnThreads.EACH));
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
     // Each node learns the others' registrations when its controller replica applies them;
