@@ -51,7 +51,12 @@ public final class WorkloadRunner {
     try {
       producers.start();
       finish(producers, errors);
-      return producers.result("produce");
+      PhaseResult result = producers.result("produce");
+      if (result.records() == 0 && workload.warmupS() > 0 && producers.tally().ackedCount() > 0) {
+        errors.add("all " + workload.recordsMax() + " records (the workload's records cap) were sent in the "
+            + workload.warmupS() + " s warm-up, so nothing was measured: raise records or shorten warmupS");
+      }
+      return result;
     } finally {
       producers.close();
     }

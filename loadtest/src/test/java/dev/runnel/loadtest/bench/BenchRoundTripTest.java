@@ -86,6 +86,20 @@ class BenchRoundTripTest {
   }
 
   @Test
+  void a_records_cap_used_up_in_the_warm_up_fails_the_run_instead_of_measuring_nothing(@TempDir Path tmp)
+      throws Exception {
+    Path workload = tmp.resolve("p.yaml");
+    Files.writeString(workload, String.join("\n",
+        "name: rt-capped", "mode: produce", "partitions: 1", "recordSizeBytes: 16", "records: 50",
+        "warmupS: 4", "durationS: 5", ""));
+    Map<?, ?> report = run(tmp, 1, new RunCommand(), workload.toString());
+    assertEquals(false, report.get("ok"), report.toString());
+    assertEquals(0, phase(report, 0).get("records"));
+    assertTrue(report.get("errors").toString().contains("all 50 records (the workload's records cap) were sent in the 4 s warm-up"),
+        report.toString());
+  }
+
+  @Test
   void e2e_command_runs_from_options_and_rejects_bad_ones(@TempDir Path tmp) throws Exception {
     Map<?, ?> report =
         run(tmp, new E2eCommand(), "--partitions", "1", "--record-size", "16", "--rate", "200",
@@ -104,6 +118,11 @@ class BenchRoundTripTest {
 
   /** Runs the command against the node with --json and returns the parsed summary. */
   private static Map<?, ?> run(Path tmp, Object command, String... args) throws Exception {
+    return run(tmp, 0, command, args);
+  }
+
+  /** As {@link #run(Path, Object, String...)}, expecting the given exit code. */
+  private static Map<?, ?> run(Path tmp, int expectedExit, Object command, String... args) throws Exception {
     Path json = Files.createTempFile(tmp, "report", ".json");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -114,7 +133,7 @@ class BenchRoundTripTest {
     all[args.length + 2] = "--json";
     all[args.length + 3] = json.toString();
     int exit = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    assertEquals(0, exit, "out:\n" + out + "\nerr:\n" + err);
+    assertEquals(expectedExit, exit, "out:\n" + out + "\nerr:\n" + err);
     return (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(json));
   }
 
