@@ -5,7 +5,10 @@ import dev.runnel.storage.CorruptBatchException;
 import dev.runnel.storage.PartitionLog;
 import dev.runnel.storage.StoredBatch;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -21,6 +24,8 @@ public final class PartitionHandle {
   private final PartitionLog log;
   private final AppendCoalescer appender;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
+  /** Bounded waits of long-polling fetches; each removes itself when it completes. */
+  private final Set<CompletableFuture<Void>> timedWaits = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final Consumer<CorruptBatchException> onCorrupt;
   private final AtomicLong pendingProduceBytes = new AtomicLong();
@@ -102,10 +107,36 @@ public final class PartitionHandle {
     return nextAppend;
   }
 
+  /**
+   * A future completed by the next append, when the partition goes away, or after {@code
+   * timeoutNs}, whichever comes first. Unlike a timeout on {@link #nextAppend()}'s shared future it
+   * leaves nothing behind: a wait that timed out does not wake the next one early, and the
+   * partition forgets it. Take it BEFORE checking the log for data, and complete it yourself when
+   * you end up not waiting. Dependents must run asynchronously (see {@link #nextAppend()}).
+   */
+  public CompletableFuture<Void> nextAppendWithin(long timeoutNs) {
+    CompletableFuture<Void> wait = new CompletableFuture<>();
+    timedWaits.add(wait);
+    wait.whenComplete((ignored, error) -> timedWaits.remove(wait));
+    wait.completeOnTimeout(null, timeoutNs, TimeUnit.NANOSECONDS);
+    if (closed) {
+      wait.complete(null);
+    }
+    return wait;
+  }
+
+  /** Fetches waiting in {@link #nextAppendWithin} right now. */
+  int timedWaits() {
+    return timedWaits.size();
+  }
+
   private void signalAppend() {
     CompletableFuture<Void> fired = nextAppend;
     nextAppend = new CompletableFuture<>();
     fired.complete(null);
+    for (CompletableFuture<Void> wait : timedWaits) {
+      wait.complete(null);
+    }
   }
 
   /** The partition is being removed: wake every waiter so it notices. */

@@ -322,24 +322,36 @@ public final class BrokerService {
       long deadlineNs,
       StreamObserver<OpaqueFetchResponse> response,
       Timer.Context timer) {
-    CompletableFuture<Void> appended = handle.nextAppend();
-    List<StoredBatch> batches = handle.read(offset, maxBytes);
     long remainingNs = deadlineNs - System.nanoTime();
-    if (batches.isEmpty() && remainingNs > 0 && !handle.closed()) {
-      appended
-          .orTimeout(remainingNs, TimeUnit.NANOSECONDS)
-          .handleAsync(
-              (ignored, timeout) -> {
-                try {
-                  fetchOrWait(handle, offset, maxBytes, deadlineNs, response, timer);
-                } catch (RuntimeException e) {
-                  timer.stop();
-                  response.onError(GrpcErrors.toStatus(e));
-                }
-                return null;
-              },
-              node.readExecutor());
-      return;
+    // Taken before the read, so an append in between still wakes this fetch. (A timeout on the
+    // partition's shared nextAppend() future would complete it for every later waiter too, and
+    // they would spin until the next append.)
+    CompletableFuture<Void> appended =
+        remainingNs > 0 && !handle.closed() ? handle.nextAppendWithin(remainingNs) : null;
+    List<StoredBatch> batches;
+    try {
+      batches = handle.read(offset, maxBytes);
+    } catch (RuntimeException e) {
+      if (appended != null) {
+        appended.complete(null);
+      }
+      throw e;
+    }
+    if (appended != null) {
+      if (batches.isEmpty()) {
+        appended.thenRunAsync(
+            () -> {
+              try {
+                fetchOrWait(handle, offset, maxBytes, deadlineNs, response, timer);
+              } catch (RuntimeException e) {
+                timer.stop();
+                response.onError(GrpcErrors.toStatus(e));
+              }
+            },
+            node.readExecutor());
+        return;
+      }
+      appended.complete(null);
     }
     OpaqueFetchResponse.Builder out =
         OpaqueFetchResponse.newBuilder()
