@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.conf.Parameters;
-import org.apache.ratis.server.DivisionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -370,10 +369,13 @@ public final class RunnelNode implements AutoCloseable {
     return raft.flushedIndex(context.directory().get(topic, partition).groupId());
   }
 
-  /** The Raft log index this node's replica of a partition has applied (for tests). */
-  long raftAppliedIndex(String topic, int partition) {
-    DivisionInfo info = raft.info(context.directory().get(topic, partition).groupId());
-    return info == null ? -1 : info.getLastAppliedIndex();
+  /**
+   * The Raft log index of the last entry this node's replica of a partition applied to its log (for
+   * tests). Unlike Ratis' applied index it ignores entries of Ratis' own (a new leader's first
+   * entry, configuration changes).
+   */
+  long lastAppliedLogEntry(String topic, int partition) {
+    return context.directory().get(topic, partition).log().lastAppliedIndex();
   }
 
   public NodeMetrics metrics() {

@@ -70,11 +70,12 @@ class ClusterTest {
           Producer.builder().bootstrap(cluster.bootstrap(2)).acks(Acks.ACKS_ALL).build()) {
         RecordMetadata md = all.sendSync(ProducerRecord.of("replicated", null, "-2".getBytes(StandardCharsets.UTF_8)));
         // acks=all: every replica's Raft log has it on disk the moment it is acknowledged. The
-        // leader applied it before answering and nothing else writes to the topic meanwhile, so
-        // the highest applied index among the replicas is the record's entry ...
+        // leader applied it to its partition log before answering, and nothing else writes to the
+        // topic meanwhile, so the highest entry applied to a replica's partition log is the
+        // record's (Ratis' own entries, e.g. a new leader's first one, may follow it) ...
         long entry = 0;
         for (int n = 1; n <= 3; n++) {
-          entry = Math.max(entry, cluster.node(n).raftAppliedIndex("replicated", md.partition()));
+          entry = Math.max(entry, cluster.node(n).lastAppliedLogEntry("replicated", md.partition()));
         }
         for (int n = 1; n <= 3; n++) {
           long flushed = cluster.node(n).raftFlushedIndex("replicated", md.partition());
