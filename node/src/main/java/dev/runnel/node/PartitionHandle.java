@@ -111,7 +111,7 @@ public final class PartitionHandle {
    * A future completed by the next append, when the partition goes away, or after {@code
    * timeoutNs}, whichever comes first. Unlike a timeout on {@link #nextAppend()}'s shared future it
    * leaves nothing behind: a wait that timed out does not wake the next one early, and the
-   * partition forgets it. Take it BEFORE checking the log for data, and complete it yourself when
+   * partition forgets it. Check the log for data AFTER taking it, and complete it yourself when
    * you end up not waiting. Dependents must run asynchronously (see {@link #nextAppend()}).
    */
   public CompletableFuture<Void> nextAppendWithin(long timeoutNs) {

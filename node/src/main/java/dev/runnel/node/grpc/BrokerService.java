@@ -322,22 +322,15 @@ public final class BrokerService {
       long deadlineNs,
       StreamObserver<OpaqueFetchResponse> response,
       Timer.Context timer) {
+    List<StoredBatch> batches = handle.read(offset, maxBytes);
     long remainingNs = deadlineNs - System.nanoTime();
-    // Taken before the read, so an append in between still wakes this fetch. (A timeout on the
-    // partition's shared nextAppend() future would complete it for every later waiter too, and
-    // they would spin until the next append.)
-    CompletableFuture<Void> appended =
-        remainingNs > 0 && !handle.closed() ? handle.nextAppendWithin(remainingNs) : null;
-    List<StoredBatch> batches;
-    try {
+    if (batches.isEmpty() && remainingNs > 0 && !handle.closed()) {
+      // The wait is taken only when there is nothing to send, and the log read again after it, so
+      // an append between the two reads still wakes this fetch. (A timeout on the partition's
+      // shared nextAppend() future would complete it for every later waiter too, and they would
+      // spin until the next append.) Should the read throw, the wait ends by its own timeout.
+      CompletableFuture<Void> appended = handle.nextAppendWithin(remainingNs);
       batches = handle.read(offset, maxBytes);
-    } catch (RuntimeException e) {
-      if (appended != null) {
-        appended.complete(null);
-      }
-      throw e;
-    }
-    if (appended != null) {
       if (batches.isEmpty()) {
         appended.thenRunAsync(
             () -> {
