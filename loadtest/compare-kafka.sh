@@ -245,13 +245,20 @@ runnel_cluster() {
 
 # ---- runs --------------------------------------------------------------------------------------
 
+# dirty_mb: page-cache data not yet written back (Dirty + Writeback in /proc/meminfo), in MB.
+dirty_mb() { awk '/^(Dirty|Writeback):/ { kb += $2 } END { printf "%d", kb / 1024 }' /proc/meminfo; }
+
 # bench SYSTEM BOOTSTRAP LABEL WORKLOAD RUN: one bounded run, appended to results.tsv. A failed
 # run is reported and kept in the table (flagged), not fatal: the other runs still say something.
 bench() {
   local system="$1" bootstrap="$2" label="$3" workload="$4" run="$5" file log
   file="$(workload_file "$workload")"
   log="$work/runs.log"
-  echo "== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg): $workload on $label (run $run)" | tee -a "$log"
+  echo "== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg), dirty $(dirty_mb) MB: $workload on $label (run $run)" |
+    tee -a "$log"
+  # Every run starts with nothing left to write back from an earlier run (mostly another system's
+  # data): otherwise a system that fsyncs pays for that write-back and one that does not, does not.
+  timeout 300 sync || echo "   (sync did not finish in 300 s)" | tee -a "$log"
   local args=(run "$file" --bootstrap "$bootstrap" --label "$label" --tsv "$results" --delete-topic --run-id "r$run")
   local status=0
   if [[ "$system" == runnel ]]; then
