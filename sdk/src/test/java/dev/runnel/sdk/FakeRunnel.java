@@ -59,14 +59,17 @@ import java.util.zip.CRC32C;
 /**
  * An in-memory stand-in for a single Runnel node (Broker, Admin and Offsets on one in-process
  * server), so the SDK's gRPC paths are tested while the real node is written. Its state is honest:
- * it stores the batches it receives, checks their CRC and count, assigns offsets, and serves them
- * back, so a broken SDK fails these tests. Failures can be injected into Produce.
+ * it stores the batches it receives, checks their CRC, count and producer sequence, assigns
+ * offsets, and serves them back, so a broken SDK fails these tests. Failures can be injected into
+ * Produce.
  */
 final class FakeRunnel implements AutoCloseable {
   private final String name = InProcessServerBuilder.generateName();
   private final Server server;
   private final Map<String, List<List<RecordBatch>>> logs = new HashMap<>();
   private final Map<String, Long> committed = new HashMap<>();
+  /** Per topic/partition/producer id: the producer's epoch and the next sequence expected. */
+  private final Map<String, long[]> sequences = new HashMap<>();
   private final AtomicInteger produceCalls = new AtomicInteger();
   private final AtomicInteger producerIds = new AtomicInteger();
   private volatile int produceFailuresLeft;
@@ -145,6 +148,27 @@ final class FakeRunnel implements AutoCloseable {
     return partitions.get(partition);
   }
 
+  /**
+   * As the node does for an idempotent producer: a partition takes its batches only in sequence
+   * order (a new epoch starts again at 0), so a batch that overtook a failed earlier one is
+   * refused with OUT_OF_ORDER_SEQUENCE and the producer sends it again behind that one.
+   */
+  private void checkSequence(String topic, int partition, RecordBatch batch) {
+    if (batch.getProducerId() == 0) {
+      return;
+    }
+    String key = topic + "/" + partition + "/" + batch.getProducerId();
+    long[] epochAndNext = sequences.get(key);
+    boolean inOrder =
+        epochAndNext == null || batch.getProducerEpoch() > epochAndNext[0]
+            ? batch.getBaseSequence() == 0
+            : batch.getProducerEpoch() == epochAndNext[0] && batch.getBaseSequence() == epochAndNext[1];
+    if (!inOrder) {
+      throw error(Status.Code.FAILED_PRECONDITION, ErrorReason.OUT_OF_ORDER_SEQUENCE, Map.of());
+    }
+    sequences.put(key, new long[] {batch.getProducerEpoch(), batch.getBaseSequence() + batch.getRecordCount()});
+  }
+
   private static long endOffset(List<RecordBatch> log) {
     if (log.isEmpty()) {
       return 0;
@@ -182,6 +206,7 @@ final class FakeRunnel implements AutoCloseable {
         long appendTimeMs = System.currentTimeMillis();
         synchronized (FakeRunnel.this) {
           List<RecordBatch> log = log(request.getTopic(), request.getPartition());
+          checkSequence(request.getTopic(), request.getPartition(), batch);
           baseOffset = endOffset(log);
           log.add(batch.toBuilder().setBaseOffset(baseOffset).setLogAppendTimeMs(appendTimeMs).build());
           FakeRunnel.this.notifyAll();
