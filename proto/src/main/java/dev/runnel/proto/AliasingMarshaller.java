@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -52,7 +53,9 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
       } else {
         bytes = stream.readAllBytes();
       }
-      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      // Protobuf aliases only a buffer it knows to be immutable, which CodedInputStream.newInstance
+      // (byte[]) does not claim: it would copy every bytes field despite enableAliasing.
+      CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
       in.enableAliasing(true);
       // The transport already bounds the message size (maxInboundMessageSize).
       in.setSizeLimit(Integer.MAX_VALUE);

@@ -35,12 +35,12 @@ final class BatchDecoder {
     List<Record> records = set.getRecordsList();
     int[] deltas = offsetDeltas(tp, batch, set);
     long baseOffset = batch.getBaseOffset();
-    for (int i = 0; i < records.size(); i++) {
-      long offset = baseOffset + deltas[i];
+    int i = 0;
+    for (Record r : records) {
+      long offset = baseOffset + deltas[i++];
       if (offset < fromOffset) {
         continue;
       }
-      Record r = records.get(i);
       out.add(
           new ConsumerRecord(
               tp.topic(),
