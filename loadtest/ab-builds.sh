@@ -37,18 +37,12 @@ for d in "${dirs[@]}"; do
   compgen -G "$d/cli/target/runnel-cli-*.jar" >/dev/null ||
     { echo "ab-builds: $d has no build (run mvn -B -q -DskipTests package there)" >&2; exit 2; }
 done
-workload_file() {
-  case "$1" in
-    a) echo "$root/loadtest/workloads/a-produce-1k.yaml" ;;
-    a2) echo "$root/loadtest/workloads/a2-produce-1k-warm.yaml" ;;
-    b) echo "$root/loadtest/workloads/b-produce-100b.yaml" ;;
-    c) echo "$root/loadtest/workloads/c-consume-1k.yaml" ;;
-    d) echo "$root/loadtest/workloads/d-e2e-10k.yaml" ;;
-    d2) echo "$root/loadtest/workloads/d2-e2e-2k.yaml" ;;
-    *) echo "ab-builds: unknown workload '$1' (a a2 b c d d2)" >&2; exit 2 ;;
-  esac
-}
-for w in $workloads; do workload_file "$w" >/dev/null; done
+# shellcheck source=loadtest/workload-names.sh
+source "$root/loadtest/workload-names.sh"
+for w in $workloads; do
+  [[ " $SINGLE_NODE_WORKLOADS " == *" $w "* ]] ||
+    { echo "ab-builds: '$w' is not a single-node workload ($SINGLE_NODE_WORKLOADS)" >&2; exit 2; }
+done
 port="${BASE_PORT:-23800}"
 [[ "$port" =~ ^[0-9]+$ ]] && ((port >= 1024 && port + 2 <= 65535)) ||
   { echo "ab-builds: BASE_PORT must be 1024..65533" >&2; exit 2; }

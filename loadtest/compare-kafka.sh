@@ -67,21 +67,17 @@ base_port="${BASE_PORT:-19900}"
   { echo "compare-kafka: BASE_PORT must leave BASE_PORT..BASE_PORT+199 inside 1024..65535" >&2; exit 2; }
 kafka_heap="${KAFKA_HEAP:--Xmx1g -Xms1g}"
 
-workload_file() {
-  case "$1" in
-    a) echo "$root/loadtest/workloads/a-produce-1k.yaml" ;;
-    a2) echo "$root/loadtest/workloads/a2-produce-1k-warm.yaml" ;;
-    b) echo "$root/loadtest/workloads/b-produce-100b.yaml" ;;
-    c) echo "$root/loadtest/workloads/c-consume-1k.yaml" ;;
-    d) echo "$root/loadtest/workloads/d-e2e-10k.yaml" ;;
-    d2) echo "$root/loadtest/workloads/d2-e2e-2k.yaml" ;;
-    e-produce) echo "$root/loadtest/workloads/e-rf3-produce-1k.yaml" ;;
-    e-e2e) echo "$root/loadtest/workloads/e-rf3-e2e-2k.yaml" ;;
-    e2-e2e) echo "$root/loadtest/workloads/e2-rf3-e2e-2k-warm.yaml" ;;
-    *) echo "compare-kafka: unknown workload '$1'" >&2; exit 2 ;;
-  esac
-}
+# shellcheck source=loadtest/workload-names.sh
+source "$root/loadtest/workload-names.sh"
 for w in $single $rf3; do workload_file "$w" >/dev/null; done
+for w in $single; do
+  [[ " $SINGLE_NODE_WORKLOADS " == *" $w "* ]] ||
+    { echo "compare-kafka: '$w' is not a single-node workload ($SINGLE_NODE_WORKLOADS); RF 3 ones go in --rf3" >&2; exit 2; }
+done
+for w in $rf3; do
+  [[ " $SINGLE_NODE_WORKLOADS " != *" $w "* ]] ||
+    { echo "compare-kafka: '$w' is a single-node workload; it goes in --single" >&2; exit 2; }
+done
 
 if ((build)); then
   echo "building Runnel, the Kafka driver and the Kafka broker class path (profile kafka-compare)..."
