@@ -39,8 +39,6 @@ final class Fetcher {
               AliasingMarshaller.of(FetchResponse.getDefaultInstance()))
           .build();
 
-  private static final int PRESIZE_RECORDS_MAX = 1 << 16;
-
   /** An answer (or failure) of one Fetch, for the offset it asked for. */
   record Answer(TopicPartition tp, long fetchOffset, FetchResponse response, Throwable error) {}
 
@@ -156,12 +154,7 @@ final class Fetcher {
   }
 
   private void buffer(TopicPartition tp, FetchResponse response, long position) {
-    long count = 0;
-    for (RecordBatch batch : response.getBatchesList()) {
-      count += batch.getRecordCount();
-    }
-    // Sized up front (record_count is the node's word, so only up to a bound): no growing copies.
-    List<ConsumerRecord> records = new ArrayList<>((int) Math.min(count, PRESIZE_RECORDS_MAX));
+    List<ConsumerRecord> records = new ArrayList<>();
     long endOffset = position;
     for (RecordBatch batch : response.getBatchesList()) {
       BatchDecoder.decode(tp, batch, position, records);
