@@ -133,13 +133,25 @@ public final class NodeConfig {
         new String[] {"4096", "take a snapshot (and purge the Raft log) after this many entries"});
     k.put(
         "raft.log.segment.bytes",
-        new String[] {"16777216", "size of a Raft log segment (whole segments are purged)"});
+        new String[] {
+          "16777216",
+          "size of a Raft log segment (whole segments are purged); with raft.log.payload=separate the size"
+              + " of a payload file, and the Raft log's own segments hold about a quarter of a snapshot interval"
+        });
     k.put(
         "raft.log.fsync",
         new String[] {
           "per-commit",
           "per-commit: a batch commits only once a majority has fsynced it; background: once a majority"
               + " has written it (page cache), fsync follows without being waited for, like Kafka's default"
+        });
+    k.put(
+        "raft.log.payload",
+        new String[] {
+          "separate",
+          "separate: a produced batch's bytes go to payload files beside the Raft log, which keeps a"
+              + " small entry (each byte written once before LMDB); inline: the batch is in the Raft"
+              + " entry. A node reads entries of both kinds, so it may be switched at a restart"
         });
     k.put(
         "raft.metrics.jmx",
@@ -248,6 +260,7 @@ public final class NodeConfig {
     longIn("raft.snapshot.every.entries", 16, Long.MAX_VALUE);
     longIn("raft.log.segment.bytes", 64 << 10, 1L << 30);
     oneOf("raft.log.fsync", "per-commit", "background");
+    oneOf("raft.log.payload", "separate", "inline");
     oneOf("raft.metrics.jmx", "true", "false");
     intIn("shutdown.grace.ms", 0, 600_000);
     intIn("group.session.timeout.ms.min", 100, 3_600_000);

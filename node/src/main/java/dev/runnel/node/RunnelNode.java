@@ -116,6 +116,7 @@ public final class RunnelNode implements AutoCloseable {
             config.longValue("raft.snapshot.every.entries"),
             config.longValue("raft.log.segment.bytes"),
             config.string("raft.log.fsync").equals("per-commit"),
+            config.string("raft.log.payload").equals("separate"),
             Boolean.parseBoolean(config.string("raft.metrics.jmx")));
     LogConfig logConfig =
         new LogConfig(

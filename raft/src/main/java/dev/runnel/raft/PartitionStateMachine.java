@@ -1,7 +1,6 @@
 package dev.runnel.raft;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.proto.internal.AppendBatchCommand;
 import dev.runnel.proto.internal.AppendBatchesCommand;
 import dev.runnel.proto.internal.AppendOutcome;
@@ -34,17 +33,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +58,13 @@ import org.slf4j.LoggerFactory;
  * log start offset identically on every replica. Reads do not go through Raft: they read the local {@link
  * PartitionLog}, which only ever holds committed data.
  *
- * <p>Durability comes from the Raft log. LMDB runs without fsync; a snapshot first forces LMDB to
+ * <p>Where an append entry's bytes live: with {@link RaftSettings#payloadBesideLog} (the default)
+ * the leader puts the command in the entry's state-machine data, which Ratis hands to {@link
+ * Payloads} instead of writing it into its log; the Raft log then holds a small entry and the
+ * {@link PayloadLog} the bytes. Otherwise (and for every other command) the bytes are the entry's
+ * log data. Both kinds are applied alike, so a node may switch between the two.
+ *
+ * <p>Durability comes from the Raft log and the payload files beside it. LMDB runs without fsync; a snapshot first forces LMDB to
  * disk, then records the applied index, after which Ratis may purge its log. On restart Ratis
  * replays the entries after the snapshot; entries LMDB already holds are skipped by index, so a
  * replay never appends a batch twice.
@@ -70,20 +79,26 @@ public final class PartitionStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
   /** Where the partition's LMDB environment lives, inside the group's Ratis directory. */
   static final String LOG_DIR_NAME = "log";
+  /** Where the payloads of the Raft entries live (see {@link PayloadLog}), beside LOG_DIR_NAME. */
+  static final String PAYLOAD_DIR_NAME = "payload";
   /** Most bytes of batches in one catch-up read; stays well below the Raft transport's message limit. */
   private static final int CATCH_UP_CHUNK_BYTES = 4 << 20;
 
   private final SimpleStateMachineStorage snapshotStorage = new SimpleStateMachineStorage();
   private final LogConfig logConfig;
+  private final RaftSettings raftSettings;
+  private final Payloads payloadApi = new Payloads();
   private volatile PartitionLog log;
+  private volatile PayloadLog payloads;
   /** Held by applyTransaction and by a catch-up, which must not interleave. */
   private final ReentrantLock writing = new ReentrantLock();
   private final AtomicLong catchUps = new AtomicLong();
   /** Repairs of damaged batches in progress, by base offset. */
   private final Map<Long, CompletableFuture<Boolean>> repairs = new HashMap<>();
 
-  public PartitionStateMachine(LogConfig logConfig) {
+  public PartitionStateMachine(LogConfig logConfig, RaftSettings raftSettings) {
     this.logConfig = logConfig;
+    this.raftSettings = raftSettings;
   }
 
   @Override
@@ -91,18 +106,24 @@ public final class PartitionStateMachine extends BaseStateMachine {
       throws IOException {
     super.initialize(server, groupId, raftStorage);
     snapshotStorage.init(raftStorage);
-    Path dir = raftStorage.getStorageDir().getRoot().toPath().resolve(LOG_DIR_NAME);
+    Path root = raftStorage.getStorageDir().getRoot().toPath();
+    Path dir = root.resolve(LOG_DIR_NAME);
     try {
       log = PartitionLog.open(dir, logConfig);
     } catch (StorageException e) {
       throw new IOException("cannot open the log of group " + groupId + " at " + dir, e);
     }
+    payloads =
+        PayloadLog.open(
+            root.resolve(PAYLOAD_DIR_NAME), raftSettings.segmentBytesMax(), raftSettings.entryBytesMax());
     // Ratis replays the log from its latest snapshot and expects the applied index to start
     // there; entries LMDB already holds (it may be ahead of the snapshot) are skipped in apply.
     var snapshot = snapshotStorage.loadLatestSnapshot();
     if (snapshot != null) {
       setLastAppliedTermIndex(snapshot.getTermIndex());
     }
+    PayloadlessTail.cut(
+        raftStorage, payloads.lastIndex(), RaftServerConfigKeys.Log.Appender.bufferByteLimit(server.getProperties()));
     StaleOpenSegment.removeBeforeLogOpens(server, raftStorage, snapshot);
     StateMachineLifecycle.markRunning(getLifeCycle());
     LOG.debug(
@@ -214,14 +235,72 @@ public final class PartitionStateMachine extends BaseStateMachine {
     return catchUps.get();
   }
 
-  /** On the leader, an entry's command objects travel to {@link #applyTransaction} unparsed. */
+  /**
+   * On the leader, an entry's command objects travel to {@link #applyTransaction} unparsed; with
+   * payloads beside the log, the command's bytes become the entry's state-machine data.
+   */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext.Builder trx = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
     if (request.getMessage() instanceof AppendMessage append) {
       trx.setStateMachineContext(append);
+      if (raftSettings.payloadBesideLog()) {
+        trx.setLogData(ByteString.EMPTY).setStateMachineData(append.getContent());
+      }
     }
     return trx.build();
+  }
+
+  @Override
+  public StateMachine.DataApi data() {
+    return payloadApi;
+  }
+
+  /**
+   * Ratis' side of {@link PayloadLog}: it calls {@code write} for every entry that has
+   * state-machine data (leader and followers, before writing the entry without it), {@code read}
+   * when it needs the data again (an appender sending the entry to a follower, mostly), {@code
+   * flush} before it counts written entries as flushed and {@code truncate} when it cuts its log.
+   */
+  private final class Payloads implements StateMachine.DataApi {
+    @Override
+    public CompletableFuture<?> write(LogEntryProto entry, TransactionContext context) {
+      try {
+        ByteString data = entry.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
+        payloads.append(entry.getIndex(), data.asReadOnlyByteBufferList());
+        return CompletableFuture.completedFuture(null);
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public CompletableFuture<ByteString> read(LogEntryProto entry, TransactionContext context) {
+      // The leader still has the submitted message while the entry is pending: no disk read.
+      if (context != null && context.getStateMachineContext() instanceof AppendMessage append) {
+        return CompletableFuture.completedFuture(append.getContent());
+      }
+      try {
+        return CompletableFuture.completedFuture(UnsafeByteOperations.unsafeWrap(payloads.read(entry.getIndex())));
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public CompletableFuture<Void> flush(long logIndex) {
+      return payloads.flush(logIndex);
+    }
+
+    @Override
+    public CompletableFuture<Void> truncate(long logIndex) {
+      try {
+        payloads.truncate(logIndex);
+        return CompletableFuture.completedFuture(null);
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
   }
 
   @Override
@@ -244,9 +323,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     }
     try {
       PartitionCommand command =
-          submitted instanceof AppendMessage append
-              ? append.command()
-              : parse(entry.getStateMachineLogEntry().getLogData());
+          submitted instanceof AppendMessage append ? append.command() : parse(commandBytes(entry));
       Message result =
           switch (command.getCommandCase()) {
             case APPEND -> RaftMessages.of(append(command.getAppend(), index, term));
@@ -338,6 +415,19 @@ public final class PartitionStateMachine extends BaseStateMachine {
         .build();
   }
 
+  /**
+   * The entry's command bytes: its log data, or its payload beside the log — carried by the entry
+   * on a follower that received it, read back from the payload files on a replay.
+   */
+  private ByteString commandBytes(LogEntryProto entry) throws IOException {
+    StateMachineLogEntryProto body = entry.getStateMachineLogEntry();
+    if (!PayloadlessTail.hasPayloadBeside(entry)) {
+      return body.getLogData();
+    }
+    ByteString data = body.getStateMachineEntry().getStateMachineData();
+    return data.isEmpty() ? UnsafeByteOperations.unsafeWrap(payloads.read(entry.getIndex())) : data;
+  }
+
   private static PartitionCommand parse(ByteString data) throws IOException {
     // Aliasing keeps the payload a view of the Raft entry instead of a copy.
     CodedInputStream in = CodedInputStream.newInstance(data.asReadOnlyByteBuffer());
@@ -352,7 +442,22 @@ public final class PartitionStateMachine extends BaseStateMachine {
       return -1;
     }
     recordSnapshot(applied);
+    dropPayloadsBelowRaftLog();
     return applied.getIndex();
+  }
+
+  /** Payloads of entries that left the Raft log are read by nobody again. */
+  private void dropPayloadsBelowRaftLog() throws IOException {
+    try {
+      long raftLogStart = getServer().get().getDivision(getGroupId()).getRaftLog().getStartIndex();
+      if (raftLogStart > 0) {
+        payloads.dropBelow(raftLogStart);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
   }
 
   /** Syncs LMDB and records that the state up to {@code at} is durable without the Raft log. */
@@ -376,8 +481,8 @@ public final class PartitionStateMachine extends BaseStateMachine {
               .setNextOffset(chunk.nextOffset())
               .setAppliedIndex(chunk.lastAppliedIndex())
               .setAppliedTerm(chunk.lastAppliedTerm());
-      chunk.batches().forEach(b -> reply.addBatches(UnsafeByteOperations.unsafeWrap(b.toStoredBytes())));
-      chunk.producers().forEach((id, entry) -> reply.putProducers(id, UnsafeByteOperations.unsafeWrap(entry.encode())));
+      chunk.batches().forEach(b -> reply.addBatches(com.google.protobuf.UnsafeByteOperations.unsafeWrap(b.toStoredBytes())));
+      chunk.producers().forEach((id, entry) -> reply.putProducers(id, com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry.encode())));
       return CompletableFuture.completedFuture(RaftMessages.of(reply.build()));
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -450,6 +555,10 @@ public final class PartitionStateMachine extends BaseStateMachine {
     PartitionLog current = log;
     if (current != null) {
       current.close();
+    }
+    PayloadLog currentPayloads = payloads;
+    if (currentPayloads != null) {
+      currentPayloads.close();
     }
     super.close();
   }

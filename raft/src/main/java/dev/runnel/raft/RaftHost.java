@@ -81,7 +81,7 @@ public final class RaftHost implements AutoCloseable {
         groupId ->
             groupId.equals(RaftIds.CONTROLLER_GROUP)
                 ? new ControllerStateMachine()
-                : new PartitionStateMachine(logConfig);
+                : new PartitionStateMachine(logConfig, settings);
     RaftServer server =
         RaftServer.newBuilder()
             .setServerId(peerId)

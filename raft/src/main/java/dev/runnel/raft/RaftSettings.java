@@ -25,6 +25,9 @@ import org.apache.ratis.util.TimeDuration;
  * @param fsyncBeforeCommit true: an entry counts towards the commit only once fsynced (the default);
  *     false: once written to the page cache, with the fsync running behind it (Kafka's default
  *     durability: survives a process crash, not the loss of power of a majority)
+ * @param payloadBesideLog true: a produced batch's bytes go to the partition's payload files beside
+ *     the Raft log ({@link PayloadLog}), the Raft log keeps a small entry (the default); false: the
+ *     batch is in the Raft entry itself. Either way a node reads both kinds of entries
  * @param ratisJmxMetrics whether Ratis registers its per-group metrics as JMX MBeans (see
  *     {@link RatisMetricsReporting})
  */
@@ -39,6 +42,7 @@ public record RaftSettings(
     long snapshotEveryEntries,
     long segmentBytesMax,
     boolean fsyncBeforeCommit,
+    boolean payloadBesideLog,
     boolean ratisJmxMetrics) {
 
   public RaftSettings {
@@ -71,6 +75,18 @@ public record RaftSettings(
     return RaftIds.peerId(nodeId);
   }
 
+  /**
+   * The size of Ratis' own log segments. Only whole segments are purged after a snapshot, and the
+   * payload files beside the log keep every entry the Raft log still has. With payloads beside the
+   * log an entry takes some 60 bytes of the segment, so a segment of segmentBytesMax would hold
+   * hundreds of thousands of entries and keep their payloads long after the snapshot; instead a
+   * segment holds about a quarter of a snapshot interval (at 16 bytes per entry of the interval),
+   * and segmentBytesMax sizes the payload files.
+   */
+  long raftLogSegmentBytes() {
+    return payloadBesideLog ? Math.max(4 << 10, Math.min(snapshotEveryEntries * 16, segmentBytesMax)) : segmentBytesMax;
+  }
+
   RaftProperties toProperties() {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, new RaftTransport());
@@ -91,13 +107,14 @@ public record RaftSettings(
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(writeBufferBytes));
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(writeBufferBytes - 8));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(writeBufferBytes * 2, 8 << 20)));
-    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(1 << 20));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentBytesMax));
+    long raftSegmentBytes = raftLogSegmentBytes();
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(1 << 20, raftSegmentBytes)));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(raftSegmentBytes));
     // Ratis keeps log entries (whole batches) in heap: the open segment and up to this many
     // closed ones, per group. Its defaults (6 segments, 200 MB) per group would let a few busy
     // partitions exhaust the heap; the data is in LMDB anyway once applied.
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2 * segmentBytesMax));
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2 * raftSegmentBytes));
     // Bounded Raft logs: snapshot every N entries, then purge the log up to the snapshot, even
     // past a replica that is down, so disk use follows the retained data. A replica whose
     // entries were purged is only notified (no snapshot files are shipped: a partition's data is
@@ -112,6 +129,13 @@ public record RaftSettings(
     // started but not waited for. Its "async flush" is not used: in Ratis 3.3 it may count entries
     // written while an fsync runs as flushed by that fsync.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !fsyncBeforeCommit);
+    // Payloads beside the log (PayloadLog; set whatever payloadBesideLog is, since a node reads
+    // entries of both kinds): Ratis' cache keeps entries without their payload, because its limits
+    // count log-file bytes, which no longer include it; appenders read the payload back through
+    // the state machine. The payload's fsync runs alongside Ratis' own instead of before it
+    // ("sync" would make Ratis wait for the state machine's write and flush before its own).
+    RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
+    RaftServerConfigKeys.Log.StateMachineData.setSync(p, false);
     // No snapshot when a server stops. It used to make a stopped replica's snapshot exactly its
     // last entry, which is where the ALREADY_INSTALLED livelock of Ratis 3.3.0 starts when the
     // leader's log begins right after it; RaftTransport now handles that case (RaftTransportTest

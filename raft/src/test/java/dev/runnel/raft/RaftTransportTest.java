@@ -135,6 +135,7 @@ class RaftTransportTest {
             1_000_000,
             1 << 20,
             true,
+            true,
             false);
     RaftProperties properties = settings.toProperties();
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, true);
