@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +54,11 @@ final class PayloadLog implements AutoCloseable {
   private static final Pattern FILE_NAME = Pattern.compile("payload_(\\d{20})");
   static final int RECORD_HEADER_BYTES = 16;
 
-  /** Fsyncs of all partitions; threads come and go with the load (at most one per flushing log). */
+  /**
+   * Fsyncs of all partitions. Each log has at most one round waiting here (later flushes join it),
+   * so the queue is bounded by the number of logs; the threads by {@link #FLUSH_THREADS_MAX}.
+   */
+  private static final int FLUSH_THREADS_MAX = 32;
   private static final ExecutorService FLUSHER = flusher();
 
   private final Path dir;
@@ -66,6 +70,8 @@ final class PayloadLog implements AutoCloseable {
   private final Set<Segment> unsynced = new LinkedHashSet<>();
   private Segment tail;
   private long syncedIndex = -1;
+  /** A round of fsyncs queued that has not taken its files yet; it covers every write so far. */
+  private CompletableFuture<Void> queuedRound;
   /** Moves at every truncation, so that an fsync started before one does not vouch for after. */
   private long truncations;
   private boolean closed;
@@ -174,25 +180,39 @@ final class PayloadLog implements AutoCloseable {
    * Makes everything written so far durable; completes once it is (at once when it is already).
    * The fsyncs run on a shared executor so that Ratis' own fsync of the entry runs meanwhile.
    */
-  CompletableFuture<Void> flush(long index) {
-    synchronized (this) {
-      if (index <= syncedIndex) {
-        return CompletableFuture.completedFuture(null);
-      }
+  synchronized CompletableFuture<Void> flush(long index) {
+    if (index <= syncedIndex) {
+      return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.runAsync(this::sync, FLUSHER);
+    if (queuedRound == null) {
+      CompletableFuture<Void> round = new CompletableFuture<>();
+      queuedRound = round;
+      FLUSHER.execute(
+          () -> {
+            try {
+              sync(round);
+              round.complete(null);
+            } catch (RuntimeException e) {
+              round.completeExceptionally(e);
+            }
+          });
+    }
+    return queuedRound;
   }
 
   /**
    * One fsync round; rounds of one log run one at a time, so a round that finds nothing left to
    * sync returns only after the round that took its files has forced them.
    */
-  private void sync() {
+  private void sync(CompletableFuture<Void> round) {
     synchronized (syncing) {
       List<Segment> toSync;
       long upTo;
       long truncationsBefore;
       synchronized (this) {
+        if (queuedRound == round) {
+          queuedRound = null; // writes from now on need the next round
+        }
         toSync = new ArrayList<>(unsynced);
         unsynced.clear();
         upTo = lastIndex();
@@ -288,17 +308,20 @@ final class PayloadLog implements AutoCloseable {
 
   private static ExecutorService flusher() {
     AtomicInteger threads = new AtomicInteger();
-    return new ThreadPoolExecutor(
-        0,
-        Integer.MAX_VALUE,
-        30,
-        TimeUnit.SECONDS,
-        new SynchronousQueue<>(),
-        run -> {
-          Thread t = new Thread(run, "payload-fsync-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            FLUSH_THREADS_MAX,
+            FLUSH_THREADS_MAX,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            run -> {
+              Thread t = new Thread(run, "payload-fsync-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** One file: its records' positions and, while written or recently written, an open channel. */

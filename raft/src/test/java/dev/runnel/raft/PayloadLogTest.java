@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -202,6 +204,27 @@ class PayloadLogTest {
       log.dropBelow(1_000);
       assertEquals(1, log.files(), "the file being written stays");
       assertEquals(40, log.lastIndex());
+    }
+  }
+
+  @Test
+  void flushesOfOneLogShareARoundAndASyncedIndexAnswersAtOnce() throws Exception {
+    try (PayloadLog log = open()) {
+      for (long i = 1; i <= 5; i++) {
+        append(log, i, payload(i, "a"));
+      }
+      List<CompletableFuture<Void>> flushes = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        flushes.add(log.flush(5));
+      }
+      assertTrue(flushes.stream().distinct().count() <= 2, "flushes queue one round at a time");
+      CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+      assertTrue(log.flush(5).isDone(), "entry 5 is synced already");
+      append(log, 6, payload(6, "a"));
+      log.flush(6).get(10, TimeUnit.SECONDS);
+      log.truncate(6);
+      append(log, 6, payload(6, "b"));
+      log.flush(6).get(10, TimeUnit.SECONDS);
     }
   }
 
