@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * {@link PayloadLog} the bytes. Otherwise (and for every other command) the bytes are the entry's
  * log data. Both kinds are applied alike, so a node may switch between the two.
  *
- * <p>Durability comes from the Raft log and the payload files beside it. LMDB runs without fsync; a snapshot first forces LMDB to
- * disk, then records the applied index, after which Ratis may purge its log. On restart Ratis
+ * <p>Durability comes from the Raft log and the payload files beside it. LMDB runs without fsync;
+ * a snapshot first forces LMDB to disk, then records the applied index, after which Ratis may
+ * purge its log (and, at the next snapshot, the payloads of what it purged). On restart Ratis
  * replays the entries after the snapshot; entries LMDB already holds are skipped by index, so a
  * replay never appends a batch twice.
  *
@@ -123,7 +124,9 @@ public final class PartitionStateMachine extends BaseStateMachine {
       setLastAppliedTermIndex(snapshot.getTermIndex());
     }
     PayloadlessTail.cut(
-        raftStorage, payloads.lastIndex(), RaftServerConfigKeys.Log.Appender.bufferByteLimit(server.getProperties()));
+        raftStorage.getStorageDir().getCurrentDir().toPath(),
+        payloads.lastIndex(),
+        RaftServerConfigKeys.Log.Appender.bufferByteLimit(server.getProperties()));
     StaleOpenSegment.removeBeforeLogOpens(server, raftStorage, snapshot);
     StateMachineLifecycle.markRunning(getLifeCycle());
     LOG.debug(

@@ -263,14 +263,17 @@ final class PayloadLog implements AutoCloseable {
 
   /**
    * Deletes whole files whose entries all lie below {@code index} (Ratis no longer has them in its
-   * log, so nobody reads them again). The file being written is kept.
+   * log, so nobody reads them again), the one being written too if it is one of them.
    */
   synchronized void dropBelow(long index) throws IOException {
     checkOpen();
-    while (segments.size() > 1 && segments.firstEntry().getValue().lastIndex() < index) {
+    while (!segments.isEmpty() && segments.firstEntry().getValue().lastIndex() < index) {
       Segment dropped = segments.pollFirstEntry().getValue();
       unsynced.remove(dropped);
       dropped.delete();
+    }
+    if (segments.isEmpty()) {
+      tail = null;
     }
   }
 

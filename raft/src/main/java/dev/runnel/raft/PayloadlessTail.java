@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,6 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.RaftServerConfigKeys.Log.CorruptionPolicy;
 import org.apache.ratis.server.raftlog.segmented.LogSegment;
 import org.apache.ratis.server.raftlog.segmented.LogSegmentPath;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.SizeInBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ final class PayloadlessTail {
   private static final Logger LOG = LoggerFactory.getLogger(PayloadlessTail.class);
   private static final byte[] HEADER = "RaftLog1".getBytes(StandardCharsets.UTF_8);
   private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
-  private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)");
+  private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)(?:\\..*)?");
 
   private PayloadlessTail() {}
 
@@ -53,40 +54,79 @@ final class PayloadlessTail {
   }
 
   /**
-   * Cuts the log in {@code storage} at the first entry after {@code payloadLastIndex} that has its
-   * payload beside the log; answers the index cut at, or -1 when nothing was cut.
+   * Cuts the log in {@code logDir} (a group's {@code current} directory) at the first entry after
+   * {@code payloadLastIndex} that has its payload beside the log; answers the index cut at, or -1
+   * when nothing was cut.
+   *
+   * <p>Only the tail is read: segments from the newest back to the one that starts at or before
+   * {@code payloadLastIndex} (whatever precedes it lies below the payloads' end), and only the
+   * newest when there are no payloads at all. So a node that never wrote payloads, or that
+   * writes its batches into the Raft log, reads no more than its newest segment.
    */
-  static long cut(RaftStorage storage, long payloadLastIndex, SizeInBytes entryBytesMax) throws IOException {
-    List<LogSegmentPath> segments = LogSegmentPath.getLogSegmentPaths(storage);
-    for (int i = 0; i < segments.size(); i++) {
-      LogSegmentPath segment = segments.get(i);
-      String name = segment.getPath().getFileName().toString();
-      Matcher closed = CLOSED.matcher(name);
-      if (closed.matches() && Long.parseLong(closed.group(2)) <= payloadLastIndex) {
-        continue; // only entries past the payloads' end are looked for
+  static long cut(Path logDir, long payloadLastIndex, SizeInBytes entryBytesMax) throws IOException {
+    List<LogSegmentPath> segments = segments(logDir);
+    int cutSegment = -1;
+    long[] cutAt = null;
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      long[] found = firstWithoutPayload(segments.get(i), payloadLastIndex, entryBytesMax);
+      if (found != null) {
+        cutSegment = i;
+        cutAt = found;
       }
-      long[] found = firstWithoutPayload(segment, payloadLastIndex, entryBytesMax);
-      if (found == null) {
-        continue;
+      if (payloadLastIndex < 0 || startIndex(segments.get(i).getPath()) <= payloadLastIndex) {
+        break;
       }
-      long index = found[0];
-      cutSegment(segment.getPath(), index, found[1]);
-      List<Path> later = new ArrayList<>();
-      for (LogSegmentPath after : segments.subList(i + 1, segments.size())) {
-        Files.delete(after.getPath());
-        later.add(after.getPath());
-      }
-      LOG.warn(
-          "Raft log {} cut at entry {}: its payload and those after it are not in the payload files, which"
-              + " end at {} (a power loss after the entries were written, before their fsync); deleted"
-              + " after it: {}",
-          segment.getPath().getParent(),
-          index,
-          payloadLastIndex,
-          later);
-      return index;
     }
-    return -1;
+    if (cutAt == null) {
+      return -1;
+    }
+    LogSegmentPath segment = segments.get(cutSegment);
+    cutSegment(segment.getPath(), cutAt[0], cutAt[1]);
+    List<Path> later = new ArrayList<>();
+    for (LogSegmentPath after : segments.subList(cutSegment + 1, segments.size())) {
+      Files.delete(after.getPath());
+      later.add(after.getPath());
+    }
+    LOG.warn(
+        "Raft log {} cut at entry {}: its payload and those after it are not in the payload files, which"
+            + " end at {} (a power loss after the entries were written, before their fsync); deleted"
+            + " after it: {}",
+        segment.getPath().getParent(),
+        cutAt[0],
+        payloadLastIndex,
+        later);
+    return cutAt[0];
+  }
+
+  /** The segment files in {@code logDir}, oldest first (Ratis' parser drops an empty open one). */
+  private static List<LogSegmentPath> segments(Path logDir) throws IOException {
+    List<LogSegmentPath> segments = new ArrayList<>();
+    if (!Files.isDirectory(logDir)) {
+      return segments;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(logDir, "log_*")) {
+      for (Path file : files) {
+        LogSegmentPath segment = LogSegmentPath.matchLogSegment(file);
+        if (segment != null) {
+          segments.add(segment);
+        }
+      }
+    }
+    segments.sort(Comparator.comparing(LogSegmentPath::getStartEnd));
+    return segments;
+  }
+
+  private static long startIndex(Path segment) throws IOException {
+    String name = segment.getFileName().toString();
+    Matcher open = OPEN.matcher(name);
+    if (open.matches()) {
+      return Long.parseLong(open.group(1));
+    }
+    Matcher closed = CLOSED.matcher(name);
+    if (closed.matches()) {
+      return Long.parseLong(closed.group(1));
+    }
+    throw new IOException("not a Raft log segment name: " + segment);
   }
 
   /** {index, byte position} of the first entry past {@code payloadLastIndex} needing a payload. */
@@ -128,16 +168,10 @@ final class PayloadlessTail {
         channel.force(true);
       }
     }
-    String name = file.getFileName().toString();
-    Matcher open = OPEN.matcher(name);
-    Matcher closed = CLOSED.matcher(name);
-    long first = open.matches() ? Long.parseLong(open.group(1)) : closed.matches() ? Long.parseLong(closed.group(1)) : -1;
-    if (first < 0) {
-      throw new IOException("not a Raft log segment name: " + file);
-    }
+    long first = startIndex(file);
     if (position <= HEADER.length) {
       Files.delete(file);
-    } else if (closed.matches()) {
+    } else if (CLOSED.matcher(file.getFileName().toString()).matches()) {
       Files.move(file, file.resolveSibling("log_" + first + "-" + (index - 1)));
     }
   }

@@ -189,7 +189,7 @@ class PayloadLogTest {
   }
 
   @Test
-  void dropBelowDeletesWholeOldFilesOnly() throws Exception {
+  void dropBelowDeletesWholeFilesOnly() throws Exception {
     try (PayloadLog log = open()) {
       for (long i = 1; i <= 40; i++) {
         append(log, i, payload(i, "a"));
@@ -201,9 +201,13 @@ class PayloadLogTest {
       for (long i = log.firstIndex(); i <= 40; i++) {
         assertArrayEquals(payload(i, "a"), read(log, i));
       }
-      log.dropBelow(1_000);
-      assertEquals(1, log.files(), "the file being written stays");
-      assertEquals(40, log.lastIndex());
+      log.dropBelow(40);
+      assertEquals(1, log.files(), "the newest file still holds entry 40");
+      log.dropBelow(41);
+      assertEquals(0, log.files());
+      assertEquals(-1, log.lastIndex());
+      append(log, 41, payload(41, "a"));
+      assertArrayEquals(payload(41, "a"), read(log, 41));
     }
   }
 
