@@ -44,22 +44,7 @@ class PayloadBesideLogTest {
   @Test
   void payloadsLiveBesideTheRaftLogAndAReplayReadsThemBack() throws Exception {
     Map<String, String> config = TestNodes.config(dataDir);
-    AtomicReference<String> topicId = new AtomicReference<>();
-    try (RunnelNode node = TestNodes.start(config)) {
-      withChannel(
-          node,
-          channel -> {
-            topicId.set(
-                AdminGrpc.newBlockingStub(channel)
-                    .createTopic(CreateTopicRequest.newBuilder().setName("beside").setPartitions(1).build())
-                    .getTopicId());
-            BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
-            for (int i = 0; i < BATCHES; i++) {
-              assertEquals(i, broker.produce(request(i)).getBaseOffset());
-            }
-          });
-    }
-    Path group = dataDir.resolve("raft").resolve(RaftIds.partitionGroup(topicId.get(), 0).getUuid().toString());
+    Path group = produceToNewTopic(config, BATCHES);
     long produced = (long) BATCHES * VALUE_BYTES;
     long payloadBytes = bytesUnder(group.resolve("payload"));
     long raftLogBytes = bytesUnder(group.resolve("current"));
@@ -99,24 +84,9 @@ class PayloadBesideLogTest {
   @Test
   void raftEntriesWhosePayloadsWereLostAreCutOnStart() throws Exception {
     Map<String, String> config = TestNodes.config(dataDir);
-    AtomicReference<String> topicId = new AtomicReference<>();
     int batches = 50;
     int lost = 5;
-    try (RunnelNode node = TestNodes.start(config)) {
-      withChannel(
-          node,
-          channel -> {
-            topicId.set(
-                AdminGrpc.newBlockingStub(channel)
-                    .createTopic(CreateTopicRequest.newBuilder().setName("beside").setPartitions(1).build())
-                    .getTopicId());
-            BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
-            for (int i = 0; i < batches; i++) {
-              broker.produce(request(i));
-            }
-          });
-    }
-    Path group = dataDir.resolve("raft").resolve(RaftIds.partitionGroup(topicId.get(), 0).getUuid().toString());
+    Path group = produceToNewTopic(config, batches);
     dropLastPayloadRecords(group.resolve("payload"), lost);
     // LMDB runs without fsync: after a power loss it holds no more than the durable Raft log.
     deleteTree(group.resolve("log"));
@@ -138,6 +108,29 @@ class PayloadBesideLogTest {
                 value(batches), all.getBatches(batches - lost).getRecords().getRecords(0).getValue().toStringUtf8());
           });
     }
+  }
+
+  /**
+   * Starts a node, creates the one-partition topic "beside", produces {@code batches} batches
+   * (batch i at offset i), stops the node; answers the partition's group directory.
+   */
+  private Path produceToNewTopic(Map<String, String> config, int batches) throws Exception {
+    AtomicReference<String> topicId = new AtomicReference<>();
+    try (RunnelNode node = TestNodes.start(config)) {
+      withChannel(
+          node,
+          channel -> {
+            topicId.set(
+                AdminGrpc.newBlockingStub(channel)
+                    .createTopic(CreateTopicRequest.newBuilder().setName("beside").setPartitions(1).build())
+                    .getTopicId());
+            BrokerGrpc.BrokerBlockingStub broker = BrokerGrpc.newBlockingStub(channel);
+            for (int i = 0; i < batches; i++) {
+              assertEquals(i, broker.produce(request(i)).getBaseOffset());
+            }
+          });
+    }
+    return dataDir.resolve("raft").resolve(RaftIds.partitionGroup(topicId.get(), 0).getUuid().toString());
   }
 
   /** Cuts the last {@code count} records off the newest payload file ([index u64][length u32][crc u32][bytes]). */

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
-import org.apache.ratis.server.RaftServerConfigKeys.Log.CorruptionPolicy;
-import org.apache.ratis.server.raftlog.segmented.LogSegment;
 import org.apache.ratis.server.raftlog.segmented.LogSegmentPath;
 import org.apache.ratis.util.SizeInBytes;
 import org.slf4j.Logger;
@@ -134,12 +132,9 @@ final class PayloadlessTail {
       throws IOException {
     long[] position = {HEADER.length};
     long[] found = {-1, -1};
-    LogSegment.readSegmentFile(
-        segment.getPath().toFile(),
-        segment.getStartEnd(),
+    StaleOpenSegment.readEntries(
+        segment,
         entryBytesMax,
-        CorruptionPolicy.EXCEPTION,
-        null,
         entry -> {
           if (found[0] >= 0) {
             return;

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys.Log.CorruptionPolicy;
@@ -113,17 +115,18 @@ final class StaleOpenSegment {
     return removed;
   }
 
+  /** Hands each entry of the segment, in order, to {@code each} (Ratis' reader: damage throws). */
+  static void readEntries(LogSegmentPath segment, SizeInBytes entryBytesMax, Consumer<LogEntryProto> each)
+      throws IOException {
+    LogSegment.readSegmentFile(
+        segment.getPath().toFile(), segment.getStartEnd(), entryBytesMax, CorruptionPolicy.EXCEPTION, null, each);
+  }
+
   /** The index of the segment's last readable entry, -1 without one or when it cannot be read. */
   private static long lastIndex(LogSegmentPath segment, SizeInBytes entryBytesMax) {
     long[] last = {-1};
     try {
-      LogSegment.readSegmentFile(
-          segment.getPath().toFile(),
-          segment.getStartEnd(),
-          entryBytesMax,
-          CorruptionPolicy.EXCEPTION,
-          null,
-          entry -> last[0] = entry.getIndex());
+      readEntries(segment, entryBytesMax, entry -> last[0] = entry.getIndex());
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot read the open Raft log segment {}, leaving it to Ratis: {}", segment, e.toString());
       return -1;
