@@ -75,6 +75,13 @@ final class PayloadLog implements AutoCloseable {
   /** Moves at every truncation, so that an fsync started before one does not vouch for after. */
   private long truncations;
   private boolean closed;
+  /**
+   * The first append that failed. From then on no flush succeeds: the entry's Raft record may be
+   * written without its payload, and this replica must never count it as flushed (Ratis then stops
+   * the group's log; on the next start {@link PayloadlessTail} cuts the Raft log there, as after a
+   * power loss).
+   */
+  private IOException appendFailure;
   private final Object syncing = new Object();
 
   private PayloadLog(Path dir, long segmentBytesMax, int payloadBytesMax) {
@@ -133,6 +140,17 @@ final class PayloadLog implements AutoCloseable {
   /** Writes the payload of entry {@code index} (to the page cache), given as consecutive pieces. */
   synchronized void append(long index, List<ByteBuffer> pieces) throws IOException {
     checkOpen();
+    try {
+      write(index, pieces);
+    } catch (IOException | RuntimeException e) {
+      if (appendFailure == null) {
+        appendFailure = new IOException("the payload of Raft entry " + index + " in " + dir + " was not written", e);
+      }
+      throw e;
+    }
+  }
+
+  private void write(long index, List<ByteBuffer> pieces) throws IOException {
     long length = 0;
     for (ByteBuffer piece : pieces) {
       length += piece.remaining();
@@ -181,6 +199,9 @@ final class PayloadLog implements AutoCloseable {
    * The fsyncs run on a shared executor so that Ratis' own fsync of the entry runs meanwhile.
    */
   synchronized CompletableFuture<Void> flush(long index) {
+    if (appendFailure != null) {
+      return CompletableFuture.failedFuture(appendFailure);
+    }
     if (index <= syncedIndex) {
       return CompletableFuture.completedFuture(null);
     }

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -233,12 +234,15 @@ class PayloadLogTest {
   }
 
   @Test
-  void aPayloadOverTheLimitIsRefused() throws Exception {
+  void aPayloadThatCannotBeWrittenIsRefusedAndNoFlushSucceedsAfterIt() throws Exception {
     try (PayloadLog log = open()) {
       IOException tooBig =
           assertThrows(IOException.class, () -> log.append(1, List.of(ByteBuffer.allocate(PAYLOAD_BYTES_MAX + 1))));
       assertTrue(tooBig.getMessage().contains("more than " + PAYLOAD_BYTES_MAX), tooBig.getMessage());
       assertEquals(-1, log.lastIndex());
+      // Ratis may have written entry 1 without its payload: nothing may count as flushed now.
+      ExecutionException flush = assertThrows(ExecutionException.class, () -> log.flush(1).get(10, TimeUnit.SECONDS));
+      assertTrue(flush.getCause().getMessage().contains("Raft entry 1"), flush.getCause().getMessage());
     }
   }
 }
