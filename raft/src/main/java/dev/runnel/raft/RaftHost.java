@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.util.JavaUtils;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,9 @@ public final class RaftHost implements AutoCloseable {
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private volatile RaftClient controllerClient;
+  /** The controller's voters, for a client that replaces a broken one. */
+  private volatile List<RaftPeer> controllerVoters;
+  private boolean closing;
 
   private RaftHost(RaftSettings settings, RaftServer server, RaftPeer self) {
     this.settings = settings;
@@ -125,16 +131,46 @@ public final class RaftHost implements AutoCloseable {
       withSelf.add(listenerSelf());
       ensureGroup(RaftIds.CONTROLLER_GROUP, withSelf);
     }
-    controllerClient =
-        RaftClient.newBuilder()
-            .setProperties(server.getProperties())
-            .setRaftGroup(RaftGroup.valueOf(RaftIds.CONTROLLER_GROUP, voters))
-            .setClientId(ClientId.randomId())
-            // Bounded: a controller without quorum fails the call instead of retrying forever.
-            .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
-            .build();
+    controllerVoters = List.copyOf(voters);
+    controllerClient = newControllerClient();
+  }
+
+  private RaftClient newControllerClient() {
+    return RaftClient.newBuilder()
+        .setProperties(server.getProperties())
+        .setRaftGroup(RaftGroup.valueOf(RaftIds.CONTROLLER_GROUP, controllerVoters))
+        .setClientId(ClientId.randomId())
+        // Bounded: a controller without quorum fails the call instead of retrying forever.
+        .setRetryPolicy(
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                CONTROLLER_RETRIES, TimeDuration.valueOf(CONTROLLER_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  /**
+   * Once one request of Ratis' ordered async client runs out of retries, the client fails every
+   * later request as well (its sliding window keeps the failure: "client-…->RAFT is closed"), so a
+   * controller without quorum for longer than the retries would cut this node off from it until a
+   * restart. The broken client is replaced by a fresh one; calls in flight on it fail and are
+   * retried by their callers.
+   */
+  private void replaceIfBroken(RaftClient client, Throwable failure) {
+    Throwable cause = JavaUtils.unwrapCompletionException(failure);
+    if (!(cause instanceof RaftRetryFailureException || cause instanceof AlreadyClosedException)) {
+      return;
+    }
+    synchronized (this) {
+      if (closing || controllerClient != client) {
+        return;
+      }
+      controllerClient = newControllerClient();
+    }
+    LOG.warn("the controller client gave up on a request ({}); a new client takes its place", cause.toString());
+    try {
+      client.close();
+    } catch (IOException e) {
+      LOG.debug("closing the broken controller client: {}", e.toString());
+    }
   }
 
   private RaftPeer listenerSelf() {
@@ -217,9 +253,16 @@ public final class RaftHost implements AutoCloseable {
    * once this node's own copy of the metadata has applied it (read-your-writes).
    */
   public CompletableFuture<Message> submitToController(Message message) {
-    return controllerClient
+    RaftClient client = controllerClient;
+    return client
         .async()
         .send(message)
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure != null) {
+                replaceIfBroken(client, failure);
+              }
+            })
         .thenCompose(
             reply -> {
               if (!reply.isSuccess()) {
@@ -525,7 +568,11 @@ public final class RaftHost implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    RaftClient client = controllerClient;
+    RaftClient client;
+    synchronized (this) {
+      closing = true;
+      client = controllerClient;
+    }
     if (client != null) {
       client.close();
     }
