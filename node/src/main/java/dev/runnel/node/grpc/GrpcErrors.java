@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
@@ -108,6 +109,11 @@ public final class GrpcErrors {
     }
     if (t instanceof AlreadyClosedException) {
       return RunnelError.unavailable("the node is shutting down; retry on another node");
+    }
+    // A call through a Raft client (the controller's) that found no leader within its retries:
+    // an election outlasted them, which is transient like the NOT_LEADER above.
+    if (t instanceof RaftRetryFailureException) {
+      return RunnelError.unavailable("no leader answered within the retries (election in progress?); retry");
     }
     if (t instanceof TimeoutException) {
       return new RunnelError(
