@@ -169,14 +169,11 @@ final class PayloadLog implements AutoCloseable {
     }
     ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     header.putLong(index).putInt((int) length);
-    CRC32C crc = new CRC32C();
-    crc.update(header.array(), 0, 12);
     ByteBuffer[] all = new ByteBuffer[pieces.size() + 1];
     for (int i = 0; i < pieces.size(); i++) {
       all[i + 1] = pieces.get(i).duplicate();
-      crc.update(pieces.get(i).duplicate());
     }
-    header.putInt((int) crc.getValue()).flip();
+    header.putInt(Segment.crc(header, pieces)).flip();
     all[0] = header;
     tail.write(index, all, RECORD_HEADER_BYTES + length);
     unsynced.add(tail);
@@ -436,14 +433,16 @@ final class PayloadLog implements AutoCloseable {
         throws IOException {
       ByteBuffer payload = ByteBuffer.allocate(length);
       readFully(in, payload, position + RECORD_HEADER_BYTES);
-      return crc(header, payload.flip()) == header.getInt(12);
+      return crc(header, List.of(payload.flip())) == header.getInt(12);
     }
 
-    /** CRC32C of a record's index, length and payload. */
-    static int crc(ByteBuffer header, ByteBuffer payload) {
+    /** CRC32C of a record's index and length (the header's first 12 bytes) and its payload pieces. */
+    static int crc(ByteBuffer header, List<ByteBuffer> payload) {
       CRC32C crc = new CRC32C();
       crc.update(header.array(), 0, 12);
-      crc.update(payload.duplicate());
+      for (ByteBuffer piece : payload) {
+        crc.update(piece.duplicate());
+      }
       return (int) crc.getValue();
     }
 
@@ -482,7 +481,7 @@ final class PayloadLog implements AutoCloseable {
         }
         ByteBuffer payload = ByteBuffer.allocate(length);
         if (readFully(in, payload, position + RECORD_HEADER_BYTES) < length
-            || crc(header, payload.flip()) != header.getInt(12)) {
+            || crc(header, List.of(payload.flip())) != header.getInt(12)) {
           throw new IOException("payload file " + path + ": CRC mismatch in entry " + index);
         }
         return payload;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -155,7 +156,7 @@ final class PayloadlessTail {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer header = ByteBuffer.allocate(HEADER.length);
       channel.read(header, 0);
-      if (!java.util.Arrays.equals(header.array(), HEADER)) {
+      if (!Arrays.equals(header.array(), HEADER)) {
         throw new IOException("Raft log segment " + file + " does not start with the Ratis header");
       }
       if (position > HEADER.length) {
@@ -163,11 +164,10 @@ final class PayloadlessTail {
         channel.force(true);
       }
     }
-    long first = startIndex(file);
     if (position <= HEADER.length) {
       Files.delete(file);
     } else if (CLOSED.matcher(file.getFileName().toString()).matches()) {
-      Files.move(file, file.resolveSibling("log_" + first + "-" + (index - 1)));
+      Files.move(file, file.resolveSibling("log_" + startIndex(file) + "-" + (index - 1)));
     }
   }
 }
